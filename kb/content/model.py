@@ -1,0 +1,108 @@
+"""The innovation and award records every other layer reads. Built only by the loader, after validation."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(slots=True)
+class Source:
+    title: str
+    url: str | None = None
+    date: str | None = None  # "YYYY-MM-DD", "YYYY-MM" or "YYYY": sources are often only partly dated
+
+
+@dataclass(slots=True)
+class AwardRef:
+    """An award an innovation received; `award` is the resolved slug of the award programme."""
+
+    award: str
+    year: int
+    rank: str | None = None
+    url: str | None = None
+
+
+@dataclass(slots=True)
+class Replication:
+    """A region that replicated the innovation (and the replica's own write-up, if any)."""
+
+    region: str
+    region_code: str | None = None
+    year: int | None = None
+    agency: str | None = None
+    proof: str | None = None
+    innovation: str | None = None
+
+
+@dataclass(slots=True)
+class Cost:
+    band: str
+    amount_idr: int | None = None
+    note: str | None = None
+
+
+@dataclass(slots=True)
+class Contact:
+    name: str | None = None
+    office: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    url: str | None = None
+
+
+@dataclass(slots=True)
+class Innovation:
+    """One innovation write-up: front matter plus Markdown body."""
+
+    slug: str
+    path: Path
+    title: str
+    summary: str
+    agency: str
+    region: str
+    sectors: list[str]
+    year: int
+    body: str = ""
+    content_hash: str = ""
+    region_code: str | None = None  # as written, or resolved from `region` via the gazetteer
+    full_name: str | None = None
+    year_note: str | None = None
+    tags: list[str] = field(default_factory=list)
+    language: str = "id"
+    aliases: list[str] = field(default_factory=list)
+    stage: str | None = None
+    status: str | None = None
+    digital: bool | None = None
+    form: str | None = None
+    initiator: str | None = None
+    awards: list[AwardRef] = field(default_factory=list)
+    replications: list[Replication] = field(default_factory=list)
+    replicated_from: str | None = None
+    cost: Cost | None = None
+    complexity: str | None = None
+    legal_basis: list[str] = field(default_factory=list)
+    contact: Contact | None = None
+    sdgs: list[int] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
+    updated: dt.date | None = None
+    verified: dt.date | None = None
+
+    @property
+    def province_code(self) -> str | None:
+        return self.region_code.split(".")[0] if self.region_code else None
+
+
+@dataclass(slots=True)
+class Award:
+    """An award programme (Sinovik/KIPP, KOVABLIK, UNPSA, ...)."""
+
+    slug: str
+    path: Path
+    name: str
+    organizer: str
+    body: str = ""
+    content_hash: str = ""
+    url: str | None = None
+    sources: list[Source] = field(default_factory=list)
+    updated: dt.date | None = None

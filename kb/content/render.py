@@ -1,0 +1,77 @@
+"""Markdown body -> safe HTML and a table of contents.
+
+Python-Markdown passes raw HTML, `javascript:` links and event attributes through, so its output always
+goes through the nh3 allowlist sanitizer. Rendering is cached by content hash: a body renders once.
+"""
+from __future__ import annotations
+
+import html as _html
+from dataclasses import dataclass
+from functools import lru_cache
+
+import markdown
+import nh3
+
+EXTENSIONS = ["tables", "fenced_code", "footnotes", "toc", "sane_lists", "def_list", "abbr", "admonition"]
+EXTENSION_CONFIGS = {
+    "toc": {"toc_depth": "2-3", "permalink": False},
+    "footnotes": {"BACKLINK_TITLE": "Kembali ke teks"},
+}
+ALLOWED_TAGS = set(nh3.ALLOWED_TAGS) | {"div", "sup", "sub", "span", "abbr", "dl", "dt", "dd"}
+ALLOWED_TAGS -= {"img"}  # write-ups are text; images would need hosting and alt-text review
+ALLOWED_ATTRIBUTES = {tag: {"id", "class", "title"} for tag in ALLOWED_TAGS}
+ALLOWED_ATTRIBUTES["a"] = {"href", "id", "class", "title"}
+ALLOWED_ATTRIBUTES["th"] = {"align", "id", "class"}
+ALLOWED_ATTRIBUTES["td"] = {"align", "id", "class"}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    level: int
+    id: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    html: str
+    toc: tuple[Heading, ...]
+
+
+def sanitize_html(html: str) -> str:
+    """Keep only allowlisted tags, attributes and URL schemes."""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer nofollow",
+        strip_comments=True,
+    )
+
+
+def render_markdown(body: str) -> Rendered:
+    """Render a Markdown body to sanitized HTML with its h2/h3 table of contents."""
+    return _render_cached(body)
+
+
+@lru_cache(maxsize=2048)
+def _render_cached(body: str) -> Rendered:
+    md = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS, output_format="html")
+    html = sanitize_html(md.convert(body))
+    toc = tuple(_flatten(getattr(md, "toc_tokens", [])))
+    return Rendered(html=html, toc=toc)
+
+
+def _flatten(tokens: list[dict]) -> list[Heading]:
+    out: list[Heading] = []
+    for token in tokens:
+        out.append(Heading(level=token["level"], id=token["id"], name=_html.unescape(nh3.clean(token["name"], tags=set()))))
+        out.extend(_flatten(token.get("children", [])))
+    return out
+
+
+def plain_text(body: str) -> str:
+    """The body's words without Markdown or HTML, for search indexing and snippets."""
+    return _html.unescape(nh3.clean(render_markdown(body).html, tags=set()))

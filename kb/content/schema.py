@@ -1,0 +1,418 @@
+"""The front-matter schema as data (one table per record type) and the checks that apply it.
+
+A schema is a dict of field name -> `Spec`. `check_fields` walks a parsed YAML mapping against it and
+returns clean values plus `Issue`s that carry the line of the offending key.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from kb.content import vocab
+from kb.content.issues import Issue, Severity
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+PARTIAL_DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+URL_SCHEMES = ("http://", "https://")
+MIN_YEAR = 1945
+SUMMARY_MAX = 500
+SUMMARY_CARD = 300
+PLACEHOLDER = "TODO"  # what `new` writes where the author must fill in a value
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Spec:
+    """How one front-matter value must look."""
+
+    kind: str  # str, int, bool, date, partial_date, url, email, slug, region_code, list, object
+    required: bool = False
+    choices: Callable[[], Mapping[str, Any]] | None = None
+    item: Spec | None = None
+    fields: Mapping[str, Spec] = field(default_factory=dict)
+    min_items: int = 0
+    max_len: int | None = None
+    lo: int | None = None
+    hi: int | None = None
+    help: str = ""
+
+
+def _const(mapping: Mapping[str, Any]) -> Callable[[], Mapping[str, Any]]:
+    return lambda: mapping
+
+
+TEXT = Spec("str")
+TEXT_LIST = Spec("list", item=TEXT)
+YEAR = Spec("int", lo=MIN_YEAR)
+
+SOURCE = Spec(
+    "object",
+    fields={"title": Spec("str", required=True), "url": Spec("url"), "date": Spec("partial_date")},
+)
+
+INNOVATION_SCHEMA: dict[str, Spec] = {
+    "title": Spec("str", required=True, help="nama inovasi"),
+    "summary": Spec("str", required=True, max_len=SUMMARY_MAX, help="ringkasan"),
+    "agency": Spec("str", required=True, help="instansi pemrakarsa"),
+    "region": Spec("str", required=True, help="daerah asal"),
+    "sectors": Spec("list", required=True, min_items=1, item=Spec("str", choices=vocab.sectors)),
+    "year": Spec("int", required=True, lo=MIN_YEAR, help="tahun mulai diterapkan"),
+    "year_note": TEXT,
+    "full_name": TEXT,
+    "region_code": Spec("region_code"),
+    "tags": TEXT_LIST,
+    "language": Spec("str", choices=_const(vocab.LANGUAGES)),
+    "aliases": Spec("list", item=Spec("slug")),
+    "stage": Spec("str", choices=_const(vocab.STAGES)),
+    "status": Spec("str", choices=_const(vocab.STATUSES)),
+    "digital": Spec("bool"),
+    "form": Spec("str", choices=_const(vocab.FORMS)),
+    "initiator": Spec("str", choices=_const(vocab.INITIATORS)),
+    "awards": Spec(
+        "list",
+        item=Spec(
+            "object",
+            fields={
+                "name": Spec("str", required=True),
+                "year": Spec("int", required=True, lo=MIN_YEAR),
+                "rank": TEXT,
+                "url": Spec("url"),
+            },
+        ),
+    ),
+    "replications": Spec(
+        "list",
+        item=Spec(
+            "object",
+            fields={
+                "region": Spec("str", required=True),
+                "region_code": Spec("region_code"),
+                "year": YEAR,
+                "agency": TEXT,
+                "proof": Spec("str", choices=_const(vocab.PROOFS)),
+                "innovation": Spec("slug"),
+            },
+        ),
+    ),
+    "replicated_from": Spec("slug"),
+    "cost": Spec(
+        "object",
+        fields={
+            "band": Spec("str", required=True, choices=_const(vocab.LEVELS)),
+            "amount_idr": Spec("int", lo=0),
+            "note": TEXT,
+        },
+    ),
+    "complexity": Spec("str", choices=_const(vocab.LEVELS)),
+    "legal_basis": TEXT_LIST,
+    "contact": Spec(
+        "object",
+        fields={
+            "name": TEXT,
+            "office": TEXT,
+            "email": Spec("email"),
+            "phone": TEXT,
+            "url": Spec("url"),
+        },
+    ),
+    "sdgs": Spec("list", item=Spec("int", lo=1, hi=17)),
+    "sources": Spec("list", item=SOURCE),
+    "updated": Spec("date"),
+    "verified": Spec("date"),
+}
+
+AWARD_SCHEMA: dict[str, Spec] = {
+    "name": Spec("str", required=True),
+    "organizer": Spec("str", required=True),
+    "url": Spec("url"),
+    "sources": Spec("list", item=SOURCE),
+    "updated": Spec("date"),
+}
+
+# Indonesian (and common English) names authors reach for -> the schema's field name.
+FIELD_ALIASES = {
+    "judul": "title",
+    "nama": "title",
+    "ringkasan": "summary",
+    "instansi": "agency",
+    "wilayah": "region",
+    "daerah": "region",
+    "kode_wilayah": "region_code",
+    "sektor": "sectors",
+    "sector": "sectors",
+    "tahun": "year",
+    "nama_lengkap": "full_name",
+    "label": "tags",
+    "tag": "tags",
+    "bahasa": "language",
+    "tahap": "stage",
+    "penghargaan": "awards",
+    "award": "awards",
+    "replikasi": "replications",
+    "replication": "replications",
+    "biaya": "cost",
+    "kompleksitas": "complexity",
+    "dasar_hukum": "legal_basis",
+    "kontak": "contact",
+    "sumber": "sources",
+    "source": "sources",
+    "diperbarui": "updated",
+    "diverifikasi": "verified",
+}
+
+INVALID = object()
+
+
+class Checker:
+    """Collects issues for one file while values are checked; knows each key's line."""
+
+    def __init__(self, path: str, lines: Mapping[Path_, int]) -> None:
+        self.path = path
+        self.lines = lines
+        self.issues: list[Issue] = []
+
+    def line_of(self, where: Path_) -> int | None:
+        for end in range(len(where), -1, -1):
+            line = self.lines.get(where[:end])
+            if line is not None:
+                return line
+        return None
+
+    def report(self, where: Path_, message: str, severity: Severity = Severity.ERROR) -> None:
+        self.issues.append(Issue(self.path, self.line_of(where), field_name(where), message, severity))
+
+    def warn(self, where: Path_, message: str) -> None:
+        self.report(where, message, Severity.WARNING)
+
+    def warn_at(self, line: int, field: str, message: str) -> None:
+        """A warning about something that is not a front-matter key (the body, a repeated key)."""
+        self.issues.append(Issue(self.path, line, field, message, Severity.WARNING))
+
+    @property
+    def has_errors(self) -> bool:
+        return any(issue.is_error for issue in self.issues)
+
+
+def field_name(where: Path_) -> str:
+    """("awards", 1, "name") -> "awards[1].name" (1-based index as authors count)."""
+    out = ""
+    for part in where:
+        out += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing (empty value)"
+    if isinstance(value, bool):
+        return f"true/false ({str(value).lower()})"
+    if isinstance(value, int | float):
+        return f"a number ({value})"
+    if isinstance(value, dt.date):
+        return f"a date ({value.isoformat()})"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return f"text ({str(value)[:40]!r})"
+
+
+def check_fields(schema: Mapping[str, Spec], data: Any, where: Path_, chk: Checker) -> dict[str, Any]:
+    """Check a mapping against a schema; return the valid values (invalid ones are dropped)."""
+    if not isinstance(data, dict):
+        chk.report(where, f"expected a mapping of fields, got {_describe(data)}")
+        return {}
+    clean: dict[str, Any] = {}
+    for name, spec in schema.items():
+        if name not in data or data[name] is None or data[name] == "" or data[name] == []:
+            if spec.required:
+                hint = f" ({spec.help})" if spec.help else ""
+                state = "is empty" if name in data else "is missing"
+                chk.report(where + (name,), f"required field{hint} {state}")
+            continue
+        value = check_value(spec, data[name], where + (name,), chk)
+        if value is not INVALID:
+            clean[name] = value
+    for name in data:
+        if name not in schema:
+            chk.warn(where + (str(name),), f"unknown field{_suggest(str(name), schema)}")
+    return clean
+
+
+def _suggest(name: str, schema: Mapping[str, Spec]) -> str:
+    key = name.strip().lower().replace("-", "_").replace(" ", "_")
+    target = FIELD_ALIASES.get(key)
+    if target is None or target not in schema:
+        close = difflib.get_close_matches(key, list(schema), n=1, cutoff=0.75)
+        target = close[0] if close else None
+    if target is None:
+        return f" (known fields: {', '.join(schema)})" if len(schema) <= 8 else ""
+    return f"; did you mean {target!r}?"
+
+
+def check_value(spec: Spec, value: Any, where: Path_, chk: Checker) -> Any:
+    """Check one value; report and return INVALID when it does not fit."""
+    if isinstance(value, str) and value.strip().upper().startswith(PLACEHOLDER):
+        chk.report(where, f"still holds the template placeholder {value.strip()[:60]!r}: fill it in")
+        return INVALID
+    if isinstance(value, list) and any(isinstance(v, str) and v.strip().upper().startswith(PLACEHOLDER)
+                                       for v in value):
+        chk.report(where, "still holds the template placeholder 'TODO': fill it in")
+        return INVALID
+    kind = spec.kind
+    if kind == "list":
+        if isinstance(value, str | int | float) and not isinstance(value, bool) and spec.item is not None:
+            chk.report(where, f"expected a list, got {_describe(value)}; write it as [{value}]")
+            return INVALID
+        if not isinstance(value, list):
+            chk.report(where, f"expected a list, got {_describe(value)}")
+            return INVALID
+        if len(value) < spec.min_items:
+            chk.report(where, f"needs at least {spec.min_items} item(s)")
+            return INVALID
+        items = [check_value(spec.item, v, where + (i,), chk) for i, v in enumerate(value)]  # type: ignore[arg-type]
+        if any(v is INVALID for v in items):
+            return INVALID
+        return items
+    if kind == "object":
+        before = len([i for i in chk.issues if i.is_error])
+        clean = check_fields(spec.fields, value, where, chk)
+        return INVALID if len([i for i in chk.issues if i.is_error]) > before else clean
+    checker = _SCALARS[kind]
+    result = checker(spec, value, where, chk)
+    if result is INVALID or spec.choices is None:
+        return result
+    allowed = spec.choices()
+    if result not in allowed:
+        close = difflib.get_close_matches(str(result), list(allowed), n=1, cutoff=0.6)
+        hint = f"; did you mean {close[0]!r}?" if close else f"; allowed: {', '.join(allowed)}"
+        chk.report(where, f"{result!r} is not an allowed value{hint}")
+        return INVALID
+    return result
+
+
+def _str(spec: Spec, value: Any, where: Path_, chk: Checker) -> Any:
+    if isinstance(value, bool):
+        chk.report(where, f"expected text, got {_describe(value)}; YAML reads yes/no/on/off as true/false: "
+                          "put the text in quotes")
+        return INVALID
+    if isinstance(value, int | float):
+        chk.report(where, f"expected text, got {_describe(value)}; put it in quotes")
+        return INVALID
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if not isinstance(value, str):
+        chk.report(where, f"expected text, got {_describe(value)}")
+        return INVALID
+    text = value.strip()
+    if spec.max_len is not None and len(text) > spec.max_len:
+        chk.report(where, f"is {len(text)} characters long; the limit is {spec.max_len}")
+        return INVALID
+    return text
+
+
+def _int(spec: Spec, value: Any, where: Path_, chk: Checker) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int):
+        hint = "; write it without quotes" if isinstance(value, str) and value.strip().isdigit() else ""
+        chk.report(where, f"expected a whole number, got {_describe(value)}{hint}")
+        return INVALID
+    hi = spec.hi
+    if hi is None and spec.lo == MIN_YEAR:
+        hi = dt.date.today().year
+    if (spec.lo is not None and value < spec.lo) or (hi is not None and value > hi):
+        lo = spec.lo if spec.lo is not None else "-"
+        chk.report(where, f"{value} is out of range ({lo}..{hi if hi is not None else ''})")
+        return INVALID
+    return value
+
+
+def _bool(spec: Spec, value: Any, where: Path_, chk: Checker) -> Any:
+    if not isinstance(value, bool):
+        chk.report(where, f"expected true or false, got {_describe(value)}")
+        return INVALID
+    return value
+
+
+def _date(spec: Spec, value: Any, where: Path_, chk: Checker) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    chk.report(where, f"expected a date like 2024-05-31, got {_describe(value)}")
+    return INVALID
+
+
+def _partial_date(spec: Spec, value: Any, where: Path_, chk: Checker) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()[:10]
+    if isinstance(value, int) and not isinstance(value, bool) and MIN_YEAR <= value <= 2100:
+        return str(value)
+    if isinstance(value, str) and PARTIAL_DATE_RE.match(value.strip()):
+        return value.strip()
+    chk.report(where, f"expected a date like 2024-05-31, \"2024-05\" or \"2024\", got {_describe(value)}")
+    return INVALID
+
+
+def _url(spec: Spec, value: Any, where: Path_, chk: Checker) -> Any:
+    text = _str(spec, value, where, chk)
+    if text is INVALID:
+        return INVALID
+    if not text.lower().startswith(URL_SCHEMES) or any(c in text for c in " \"'<>"):
+        chk.report(where, f"{text[:60]!r} is not a web address starting with http:// or https://")
+        return INVALID
+    return text
+
+
+def _email(spec: Spec, value: Any, where: Path_, chk: Checker) -> Any:
+    text = _str(spec, value, where, chk)
+    if text is not INVALID and not EMAIL_RE.match(text):
+        chk.report(where, f"{text[:60]!r} is not an e-mail address")
+        return INVALID
+    return text
+
+
+def _slug(spec: Spec, value: Any, where: Path_, chk: Checker) -> Any:
+    text = _str(spec, value, where, chk)
+    if text is not INVALID and not SLUG_RE.match(text):
+        chk.report(where, f"{text[:60]!r} is not a valid slug (lowercase a-z, 0-9 and single hyphens)")
+        return INVALID
+    return text
+
+
+def _region_code(spec: Spec, value: Any, where: Path_, chk: Checker) -> Any:
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        chk.report(where, f"region codes must be quoted text, e.g. \"35.10\"; YAML read {value!r} as a number")
+        return INVALID
+    text = _str(spec, value, where, chk)
+    if text is INVALID:
+        return INVALID
+    from kb.content.regions import CODE_RE
+
+    if not CODE_RE.match(text):
+        chk.report(where, f"{text!r} is not a province or regency/city code like \"35\" or \"35.10\"")
+        return INVALID
+    return text
+
+
+_SCALARS: dict[str, Callable[[Spec, Any, Path_, Checker], Any]] = {
+    "str": _str,
+    "int": _int,
+    "bool": _bool,
+    "date": _date,
+    "partial_date": _partial_date,
+    "url": _url,
+    "email": _email,
+    "slug": _slug,
+    "region_code": _region_code,
+}

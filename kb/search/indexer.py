@@ -1,0 +1,152 @@
+"""Build the index from a catalogue: full rebuilds (atomic) and incremental updates (by fingerprint)."""
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+
+from kb.content.loader import Catalogue
+from kb.content.model import Innovation
+from kb.content.render import plain_text
+from kb.search import store
+from kb.search.schema import SCHEMA_VERSION, get_schema
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int], None]
+WRITER_LIMIT_MB = 256
+WRITER_TIMEOUT_S = 30.0
+
+
+@dataclass(frozen=True)
+class IndexReport:
+    """What one indexing run did."""
+
+    mode: str  # "full", "incremental" or "unchanged"
+    documents: int
+    added: int
+    changed: int
+    deleted: int
+    skipped_files: int
+    seconds: float
+
+    def summary_line(self) -> str:
+        what = {"full": "full rebuild", "incremental": "incremental update", "unchanged": "index up to date"}
+        detail = (f", {self.added} added, {self.changed} changed, {self.deleted} deleted"
+                  if self.mode == "incremental" else "")
+        return (f"{what[self.mode]}: {self.documents} documents{detail}, {self.skipped_files} files skipped, "
+                f"{self.seconds:.2f} s")
+
+
+def fingerprint(innovation: Innovation, catalogue: Catalogue) -> str:
+    """Changes whenever anything the index stores for this innovation changes, incl. cross-file data."""
+    derived = [innovation.content_hash, str(len(catalogue.replicas_of(innovation.slug))),
+               innovation.region_code or "", ",".join(a.award for a in innovation.awards), str(SCHEMA_VERSION)]
+    return hashlib.sha1("\x1f".join(derived).encode()).hexdigest()
+
+
+def to_document(innovation: Innovation, catalogue: Catalogue) -> dict[str, Any]:
+    """The Whoosh document for one innovation."""
+    replications = len(innovation.replications) + len(catalogue.replicas_of(innovation.slug))
+    return {
+        "slug": innovation.slug,
+        "content_hash": fingerprint(innovation, catalogue),
+        "title": innovation.title,
+        "full_name": innovation.full_name or "",
+        "summary": innovation.summary,
+        "tags": " ".join(innovation.tags),
+        "agency": innovation.agency,
+        "region": innovation.region,
+        "body": plain_text(innovation.body),
+        "sectors": ",".join(innovation.sectors),
+        "region_code": innovation.region_code or "",
+        "province_code": innovation.province_code or "",
+        "awards": ",".join(sorted({a.award for a in innovation.awards})),
+        "year": innovation.year,
+        "replications": replications,
+    }
+
+
+def ensure_index(catalogue: Catalogue, index_dir: Path | str, progress: Progress | None = None) -> IndexReport:
+    """Bring the index up to date with the catalogue: build if missing or outdated, else update."""
+    return update_index(catalogue, index_dir, rebuild=False, progress=progress)
+
+
+def update_index(catalogue: Catalogue, index_dir: Path | str, rebuild: bool = False,
+                 progress: Progress | None = None) -> IndexReport:
+    """Re-index what changed (or everything, with `rebuild`); one writer at a time."""
+    index_dir = Path(index_dir)
+    started = time.perf_counter()
+    with store.write_lock(index_dir):
+        gen = store.current_generation(index_dir)
+        manifest = store.read_manifest(gen) if gen else {}
+        if rebuild or gen is None or manifest.get("schema_version") != SCHEMA_VERSION:
+            if gen is not None and not rebuild:
+                log.info("index schema %s != %s: rebuilding", manifest.get("schema_version"), SCHEMA_VERSION)
+            count = _full_build(catalogue, index_dir, progress)
+            return IndexReport("full", count, count, 0, 0, len(catalogue.errors_by_file()), _since(started))
+        return _incremental(catalogue, gen, manifest, started, progress)
+
+
+def _full_build(catalogue: Catalogue, index_dir: Path, progress: Progress | None) -> int:
+    gen = store.new_generation(index_dir)
+    ix = whoosh_index.create_in(str(gen), get_schema())
+    writer = ix.writer(limitmb=WRITER_LIMIT_MB)
+    docs: dict[str, str] = {}
+    total = len(catalogue.innovations)
+    try:
+        for number, innovation in enumerate(catalogue.innovations.values(), 1):
+            document = to_document(innovation, catalogue)
+            writer.add_document(**document)
+            docs[innovation.slug] = document["content_hash"]
+            if progress:
+                progress(number, total)
+        writer.commit()
+    except BaseException:
+        writer.cancel()
+        raise
+    finally:
+        ix.close()
+    store.write_manifest(gen, {"schema_version": SCHEMA_VERSION, "docs": docs})
+    store.publish(index_dir, gen)
+    return total
+
+
+def _incremental(catalogue: Catalogue, gen: Path, manifest: dict[str, Any], started: float,
+                 progress: Progress | None) -> IndexReport:
+    have: dict[str, str] = manifest.get("docs", {})
+    wanted = {slug: fingerprint(inn, catalogue) for slug, inn in catalogue.innovations.items()}
+    changed = [slug for slug, fp in wanted.items() if have.get(slug) != fp]
+    deleted = [slug for slug in have if slug not in wanted]
+    skipped = len(catalogue.errors_by_file())
+    if not changed and not deleted:
+        return IndexReport("unchanged", len(wanted), 0, 0, 0, skipped, _since(started))
+    ix = whoosh_index.open_dir(str(gen))
+    writer = ix.writer(timeout=WRITER_TIMEOUT_S, limitmb=WRITER_LIMIT_MB)
+    try:
+        for slug in deleted:
+            writer.delete_by_term("slug", slug)
+        for number, slug in enumerate(changed, 1):
+            writer.update_document(**to_document(catalogue.innovations[slug], catalogue))
+            if progress:
+                progress(number, len(changed))
+        writer.commit()
+    except BaseException:
+        writer.cancel()
+        raise
+    finally:
+        ix.close()
+    store.write_manifest(gen, {"schema_version": SCHEMA_VERSION, "docs": wanted})
+    added = sum(1 for slug in changed if slug not in have)
+    return IndexReport("incremental", len(wanted), added, len(changed) - added, len(deleted), skipped,
+                       _since(started))
+
+
+def _since(started: float) -> float:
+    return time.perf_counter() - started

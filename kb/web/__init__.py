@@ -1,0 +1,42 @@
+"""The Flask app factory. Configuration comes in through `create_app` only (see `kb.config`)."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from kb import config as kb_config
+from kb.content.store import ContentStore
+from kb.search import SearchIndex, ensure_index
+
+log = logging.getLogger(__name__)
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app on a content folder; the search index is brought up to date first."""
+    settings = kb_config.resolve(config)
+    app = Flask(__name__)
+    app.config.from_mapping(settings)
+    app.config["CONTENT_DIR"] = str(Path(settings["CONTENT_DIR"]))
+    app.config["INDEX_DIR"] = str(Path(settings["INDEX_DIR"]))
+
+    content = ContentStore(app.config["CONTENT_DIR"])
+    catalogue = content.get()
+    for issue in catalogue.errors:
+        log.warning("%s", issue)
+    report = ensure_index(catalogue, app.config["INDEX_DIR"])
+    log.info("%s", report.summary_line())
+    app.extensions["kb.content"] = content
+    app.extensions["kb.search"] = SearchIndex(app.config["INDEX_DIR"])
+
+    from kb.web import filters, pages
+
+    filters.register(app)
+    app.register_blueprint(pages.bp)
+
+    from kb.cli import register_commands
+
+    register_commands(app.cli)
+    return app

@@ -1,0 +1,95 @@
+"""The search index: built from real files into a temp dir, swapped atomically, updated incrementally."""
+from __future__ import annotations
+
+import json
+
+from kb.content import load_catalogue
+from kb.search import SearchIndex, update_index
+from kb.search import store
+from kb.search.schema import SCHEMA_VERSION
+from tests.conftest import write_innovation
+
+
+def test_full_build_then_unchanged(content_dir, tmp_path):
+    index_dir = tmp_path / "idx"
+    report = update_index(load_catalogue(content_dir), index_dir)
+    assert (report.mode, report.documents) == ("full", 3)
+    assert report.summary_line().startswith("full rebuild: 3 documents, 0 files skipped, ")
+    again = update_index(load_catalogue(content_dir), index_dir)
+    assert (again.mode, again.documents) == ("unchanged", 3)
+
+
+def test_incremental_update_touches_only_what_changed(content_dir, tmp_path):
+    index_dir = tmp_path / "idx"
+    update_index(load_catalogue(content_dir), index_dir)
+    gen = store.current_generation(index_dir)
+    write_innovation(content_dir, "klinik-bumdesa", title="Klinik BUM Desa", summary="Kata unik zamrud.",
+                     sectors=["pemberdayaan-masyarakat-desa"])
+    write_innovation(content_dir, "baru-sekali", title="Inovasi Baru", summary="Kata unik safir.")
+    (content_dir / "innovations" / "simpadu-banyuwangi.md").unlink()
+    report = update_index(load_catalogue(content_dir), index_dir)
+    # simpadu-pmi leaves the index too: its replication link to the deleted write-up no longer resolves.
+    assert (report.mode, report.added, report.changed, report.deleted) == ("incremental", 1, 1, 2)
+    assert store.current_generation(index_dir) == gen  # updated in place, not rebuilt
+    idx = SearchIndex(index_dir)
+    try:
+        assert [h.slug for h in idx.search("zamrud").hits] == ["klinik-bumdesa"]
+        assert [h.slug for h in idx.search("safir").hits] == ["baru-sekali"]
+        assert idx.search("").total == 2
+    finally:
+        idx.close()
+
+
+def test_rebuild_swaps_generation_atomically(content_dir, tmp_path):
+    index_dir = tmp_path / "idx"
+    update_index(load_catalogue(content_dir), index_dir)
+    first = store.current_generation(index_dir)
+    idx = SearchIndex(index_dir)
+    try:
+        assert idx.search("migran").total >= 1  # a reader holds the first generation open
+        update_index(load_catalogue(content_dir), index_dir, rebuild=True)
+        second = store.current_generation(index_dir)
+        assert second != first and first.exists()  # the previous one stays for readers still using it
+        assert idx.search("migran").total >= 1  # the reader moves to the new generation
+        assert idx._gen == second
+        update_index(load_catalogue(content_dir), index_dir, rebuild=True)
+        assert not first.exists()  # older generations are cleaned up
+    finally:
+        idx.close()
+
+
+def test_half_built_generation_is_never_current(content_dir, tmp_path):
+    index_dir = tmp_path / "idx"
+    update_index(load_catalogue(content_dir), index_dir)
+    good = store.current_generation(index_dir)
+    abandoned = store.new_generation(index_dir)  # as left by an indexer killed mid-build
+    (abandoned / "junk").write_text("partial")
+    assert store.current_generation(index_dir) == good
+    assert SearchIndex(index_dir).search("").total == 3
+
+
+def test_old_schema_version_triggers_rebuild(content_dir, tmp_path):
+    index_dir = tmp_path / "idx"
+    update_index(load_catalogue(content_dir), index_dir)
+    gen = store.current_generation(index_dir)
+    manifest = json.loads((gen / store.MANIFEST).read_text())
+    manifest["schema_version"] = SCHEMA_VERSION - 1
+    (gen / store.MANIFEST).write_text(json.dumps(manifest))
+    assert update_index(load_catalogue(content_dir), index_dir).mode == "full"
+
+
+def test_missing_pointer_means_no_index(tmp_path):
+    assert store.current_generation(tmp_path / "nothing") is None
+    assert SearchIndex(tmp_path / "nothing").search("apa saja").total == 0
+
+
+def test_query_syntax_never_raises(content_dir, tmp_path):
+    index_dir = tmp_path / "idx"
+    update_index(load_catalogue(content_dir), index_dir)
+    idx = SearchIndex(index_dir)
+    try:
+        for query in ['"pekerja migran', "AND(", "*", "title:", "x" * 10_000, "🙂 migran", "\x00", "OR OR"]:
+            assert idx.search(query).total >= 0
+        assert idx.search('"pekerja migran"').total >= 1
+    finally:
+        idx.close()

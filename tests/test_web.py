@@ -1,0 +1,67 @@
+"""Pages served from the real app on a temp catalogue and index."""
+from __future__ import annotations
+
+from tests.conftest import write_innovation
+
+
+def test_home_lists_innovations(client):
+    html = client.get("/").get_data(as_text=True)
+    assert "SIMPADU-PMI" in html and "Klinik BUM Desa" in html
+    assert '/inovasi/simpadu-pmi"' in html
+
+
+def test_innovation_page_shows_facts_trail_and_sources(client):
+    resp = client.get("/inovasi/simpadu-pmi")
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 200
+    assert "Sarana Informasi dan Pelayanan Terpadu Pekerja Migran Indonesia" in html
+    assert "Kompetisi Inovasi Pelayanan Publik (KIPP) 2018 — Top 99" in html
+    assert "Kabupaten Banyuwangi (2020)" in html and "Perjanjian kerja sama (PKS)" in html
+    assert 'href="/inovasi/simpadu-banyuwangi"' in html
+    assert 'id="cara-replikasi"' in html
+    assert 'href="https://example.org/berita"' in html
+    replica = client.get("/inovasi/simpadu-banyuwangi").get_data(as_text=True)
+    assert 'Replikasi dari <a href="/inovasi/simpadu-pmi">SIMPADU-PMI</a>' in replica
+
+
+def test_alias_and_case_variants_redirect_permanently(client):
+    for path in ("/inovasi/simpadu", "/inovasi/SIMPADU-PMI", "/inovasi/Simpadu"):
+        resp = client.get(path)
+        assert resp.status_code == 301, path
+        assert resp.headers["Location"].endswith("/inovasi/simpadu-pmi")
+
+
+def test_unknown_slug_is_a_real_404_with_suggestions(client):
+    resp = client.get("/inovasi/klinik-desa-lama")
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 404
+    assert "Halaman tidak ditemukan" in html
+    assert "/inovasi/klinik-bumdesa" in html  # suggested from the slug's words
+
+
+def test_search_page_and_hostile_queries(client):
+    assert "SIMPADU-PMI" in client.get("/cari?q=migran").get_data(as_text=True)
+    for q in ['"', "AND(", "*", "x" * 10_000, "%F0%9F%99%82", "a:b:c"]:
+        assert client.get("/cari", query_string={"q": q}).status_code == 200
+    assert client.get("/cari?q=migran&page=abc").status_code == 200
+
+
+def test_markdown_is_sanitized(app, client, content_dir):
+    body = ("## Latar Belakang\n\n<script>alert('x')</script>\n\n[klik](javascript:alert(1))\n\n"
+            "<img src=x onerror=alert(1)>\n\n<a href=\"data:text/html,hi\">d</a>\n\n## Cara Replikasi\n\nLangkah.\n")
+    write_innovation(content_dir, "jahat", body=body, title="Uji Sanitasi")
+    app.extensions["kb.content"].interval = 0  # pick up the new file now, as the author preview does
+    html = client.get("/inovasi/jahat").get_data(as_text=True)
+    assert "<script>alert" not in html and "javascript:" not in html
+    assert "onerror" not in html and "data:text/html" not in html
+
+
+def test_broken_file_does_not_take_the_site_down(tmp_path, content_dir):
+    from kb.web import create_app
+
+    (content_dir / "innovations" / "rusak.md").write_text("---\ntitle: [tidak tertutup\n---\n", encoding="utf-8")
+    app = create_app({"CONTENT_DIR": str(content_dir), "INDEX_DIR": str(tmp_path / "i2"), "TESTING": True})
+    client = app.test_client()
+    assert client.get("/").status_code == 200
+    assert client.get("/inovasi/simpadu-pmi").status_code == 200
+    assert client.get("/inovasi/rusak").status_code == 404
