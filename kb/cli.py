@@ -122,7 +122,7 @@ def new_command(title: str, region: str | None, slug: str | None, content_dir: s
     with open(target, "x", encoding="utf-8") as handle:
         handle.write(text)
     click.echo(f"created {target}")
-    click.echo("next: fill in every TODO, then run `python run.py check` and preview with `python run.py`")
+    click.echo("next: fill in every TODO, then run `python3 run.py check` and preview with `python3 run.py`")
 
 
 COMMANDS = (serve_command, check_command, index_command, new_command)

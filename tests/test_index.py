@@ -51,7 +51,7 @@ def test_rebuild_swaps_generation_atomically(content_dir, tmp_path):
         second = store.current_generation(index_dir)
         assert second != first and first.exists()  # the previous one stays for readers still using it
         assert idx.search("migran").total >= 1  # the reader moves to the new generation
-        assert idx._gen == second
+        assert idx.generation == second
         update_index(load_catalogue(content_dir), index_dir, rebuild=True)
         assert not first.exists()  # older generations are cleaned up
     finally:

@@ -184,3 +184,32 @@ def test_issue_format_is_path_line_field_message(tmp_path):
     root, path = setup(tmp_path, "rumah-layak.md", fm(year="year: 1800"))
     issue = load_catalogue(root).errors[0]
     assert str(issue) == f"{path}:8: year: 1800 is out of range (1945..{__import__('datetime').date.today().year})"
+
+
+def test_impossible_date_is_reported_not_fatal(tmp_path):
+    root, path = setup(tmp_path, "rumah-layak.md", fm(year="year: 2019\nupdated: 2024-02-31"))
+    cat = load_catalogue(root)
+    assert [str(i) for i in cat.errors][0].startswith(f"{path}:9: front matter: invalid value: day is out of range")
+    assert "baik" in cat.innovations
+
+
+def test_unknown_region_name_warns(tmp_path):
+    root, path = setup(tmp_path, "rumah-layak.md", fm(region="region: Kabupaten Antah Berantah",
+                                                       region_code="# none"))
+    cat = load_catalogue(root)
+    assert f"{path}:5: region: warning: 'Kabupaten Antah Berantah' is not a province or regency/city name" in \
+        " ".join(str(i) for i in cat.warnings)
+    assert cat.innovations["rumah-layak"].region_code is None
+
+
+def test_lowercase_todo_is_not_a_placeholder(tmp_path):
+    root, _ = setup(tmp_path, "rumah-layak.md", fm(year="year: 2019\ntags: [todo-list]"))
+    assert "rumah-layak" in load_catalogue(root).innovations
+
+
+def test_bare_region_name_inferred_or_ambiguous(tmp_path):
+    root, path = setup(tmp_path, "rumah-layak.md", fm(region="region: Gresik", region_code="# none"))
+    write_innovation(root, "di-malang", region="Malang", region_code=None)
+    cat = load_catalogue(root)
+    assert cat.innovations["rumah-layak"].region_code == "35.25"
+    assert "'Malang' is ambiguous (Kabupaten Malang (35.07), Kota Malang (35.73))" in " ".join(map(str, cat.warnings))

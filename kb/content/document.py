@@ -1,7 +1,9 @@
 """Reading one content file: bytes -> (front matter with line numbers, body). No schema knowledge."""
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,6 +15,7 @@ from kb.content.issues import Issue
 
 FM_BOUNDARY = YAMLHandler.FM_BOUNDARY  # the same delimiter rule python-frontmatter uses
 MAX_FILE_BYTES = 20 * 1024 * 1024
+_DATE_RE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 
 
 @dataclass(slots=True)
@@ -35,8 +38,8 @@ def read_document(path: Path, display: str) -> Document | Issue:
     except OSError as exc:
         return Issue(display, None, "file", f"cannot be read: {exc.strerror or exc}")
     if len(raw) > MAX_FILE_BYTES:
-        return Issue(display, None, "file", f"is {len(raw) // (1024 * 1024)} MB; the limit is "
-                                            f"{MAX_FILE_BYTES // (1024 * 1024)} MB")
+        return Issue(display, None, "file", f"is {len(raw) / 2**20:.1f} MB; the limit is "
+                                            f"{MAX_FILE_BYTES // 2**20} MB")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -70,6 +73,10 @@ def read_document(path: Path, display: str) -> Document | Issue:
         return Issue(display, line, "front matter", f"invalid YAML: {problem}")
     except yaml.YAMLError as exc:
         return Issue(display, fm_first_line, "front matter", f"invalid YAML: {exc}")
+    except (ValueError, TypeError) as exc:  # e.g. an impossible date: 2024-02-31
+        line = fm_first_line + _bad_date_line(fm_text)
+        return Issue(display, line, "front matter", f"invalid value: {exc} (check the dates; YAML reads "
+                                                    "2024-05-31 as a date)")
     finally:
         loader.dispose()
     if data is None:
@@ -81,6 +88,17 @@ def read_document(path: Path, display: str) -> Document | Issue:
     duplicates: list[tuple[str, int]] = []
     _collect_lines(node, (), fm_first_line, lines, duplicates)
     return Document(path, data, lines, body, body_line, hashlib.sha1(raw).hexdigest(), duplicates)
+
+
+def _bad_date_line(fm_text: str) -> int:
+    """0-based line of the first date-shaped value that is not a real date (0 when none is found)."""
+    for number, line in enumerate(fm_text.split("\n")):
+        for found in _DATE_RE.findall(line):
+            try:
+                dt.date.fromisoformat(found)
+            except ValueError:
+                return number
+    return 0
 
 
 def _collect_lines(node: yaml.Node, where: tuple[str | int, ...], offset: int,

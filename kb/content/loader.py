@@ -251,6 +251,10 @@ def _check_region(name: str, code: str | None, where: tuple[str | int, ...], chk
     matches = regions.find_regions(name)
     if len(matches) == 1:
         return matches[0].code
+    if not matches:
+        chk.warn(where[:-1] + ("region",), f"{name!r} is not a province or regency/city name in the Kemendagri "
+                                           "gazetteer; check the spelling (e.g. 'Kabupaten Banyuwangi') or add "
+                                           "region_code")
     if len(matches) > 1:
         options = ", ".join(f"{r.display_name} ({r.code})" for r in matches)
         chk.warn(where[:-1] + ("region",), f"{name!r} is ambiguous ({options}): write the full name or add "

@@ -67,25 +67,40 @@ def get_region(code: str) -> Region | None:
     return Region(code=found.code, name=found.name)
 
 
+def _bare(normalized: str) -> str:
+    for prefix in ("kabupaten ", "kota "):
+        if normalized.startswith(prefix):
+            return normalized[len(prefix):]
+    return normalized
+
+
 @lru_cache(maxsize=1)
-def _by_name() -> dict[str, list[Region]]:
-    index: dict[str, list[Region]] = {}
+def _by_name() -> tuple[dict[str, list[Region]], dict[str, list[Region]]]:
+    exact: dict[str, list[Region]] = {}
+    bare: dict[str, list[Region]] = {}
     for province in list_wilayah():
         regions = [Region(province.code, province.name)]
         regions += [Region(w.code, w.name) for w in list_wilayah(province.code)]
         for region in regions:
-            index.setdefault(normalize_region_name(region.name), []).append(region)
-    return index
+            key = normalize_region_name(region.name)
+            exact.setdefault(key, []).append(region)
+            if not region.is_province:
+                bare.setdefault(_bare(key), []).append(region)
+    return exact, bare
 
 
 def find_regions(name: str) -> list[Region]:
-    """Provinces and regencies/cities whose official name matches `name` (prefix-insensitive)."""
-    return list(_by_name().get(normalize_region_name(name), []))
+    """Regions named `name`: exact official names first, else a bare name ("Malang" -> Kabupaten and Kota)."""
+    exact, bare = _by_name()
+    key = normalize_region_name(name)
+    return list(exact.get(key) or bare.get(key, []))
 
 
 def region_matches(region: Region, name: str) -> bool:
     """Whether the free-text `name` names this region ("Provinsi Jawa Timur" matches code 35)."""
-    return normalize_region_name(name) == normalize_region_name(region.name)
+    key = normalize_region_name(name)
+    own = normalize_region_name(region.name)
+    return key == own or (not region.is_province and key == _bare(own) and key not in _by_name()[0])
 
 
 @lru_cache(maxsize=1)

@@ -258,10 +258,10 @@ def _suggest(name: str, schema: Mapping[str, Spec]) -> str:
 
 def check_value(spec: Spec, value: Any, where: Path_, chk: Checker) -> Any:
     """Check one value; report and return INVALID when it does not fit."""
-    if isinstance(value, str) and value.strip().upper().startswith(PLACEHOLDER):
+    if isinstance(value, str) and value.strip().startswith(PLACEHOLDER):
         chk.report(where, f"still holds the template placeholder {value.strip()[:60]!r}: fill it in")
         return INVALID
-    if isinstance(value, list) and any(isinstance(v, str) and v.strip().upper().startswith(PLACEHOLDER)
+    if isinstance(value, list) and any(isinstance(v, str) and v.strip().startswith(PLACEHOLDER)
                                        for v in value):
         chk.report(where, "still holds the template placeholder 'TODO': fill it in")
         return INVALID

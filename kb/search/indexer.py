@@ -11,6 +11,7 @@ from typing import Any
 
 from whoosh import index as whoosh_index
 
+from kb.content import regions
 from kb.content.loader import Catalogue
 from kb.content.model import Innovation
 from kb.content.render import plain_text
@@ -51,9 +52,41 @@ def fingerprint(innovation: Innovation, catalogue: Catalogue) -> str:
     return hashlib.sha1("\x1f".join(derived).encode()).hexdigest()
 
 
+def facet_values(innovation: Innovation) -> dict[str, list[str]]:
+    """Facet name -> values of one innovation (all strings; multi-valued where it makes sense)."""
+    values = {
+        "sector": list(innovation.sectors),
+        "province": [innovation.province_code] if innovation.province_code else [],
+        "region": [innovation.region_code] if innovation.region_code and "." in innovation.region_code else [],
+        "award": sorted({a.award for a in innovation.awards}),
+        "award_year": sorted({str(a.year) for a in innovation.awards}),
+        "year": [str(innovation.year)],
+        "stage": [innovation.stage] if innovation.stage else [],
+        "status": [innovation.status] if innovation.status else [],
+        "digital": [] if innovation.digital is None else ["ya" if innovation.digital else "tidak"],
+        "cost": [innovation.cost.band] if innovation.cost else [],
+        "complexity": [innovation.complexity] if innovation.complexity else [],
+    }
+    return {name: v for name, v in values.items() if v}
+
+
 def to_document(innovation: Innovation, catalogue: Catalogue) -> dict[str, Any]:
     """The Whoosh document for one innovation."""
     replications = len(innovation.replications) + len(catalogue.replicas_of(innovation.slug))
+    names = [innovation.title, innovation.full_name or ""]
+    places = [innovation.region]
+    province = regions.get_region(innovation.province_code) if innovation.province_code else None
+    if province is not None and province.code != innovation.region_code:
+        places.append(province.display_name)
+    places += [r.region for r in innovation.replications]
+    meta = {
+        "region": innovation.region,
+        "sectors": innovation.sectors,
+        "awards": [{"award": a.award, "year": a.year, "rank": a.rank} for a in innovation.awards],
+        "language": innovation.language,
+        "full_name": innovation.full_name,
+        "facets": facet_values(innovation),
+    }
     return {
         "slug": innovation.slug,
         "content_hash": fingerprint(innovation, catalogue),
@@ -62,14 +95,14 @@ def to_document(innovation: Innovation, catalogue: Catalogue) -> dict[str, Any]:
         "summary": innovation.summary,
         "tags": " ".join(innovation.tags),
         "agency": innovation.agency,
-        "region": innovation.region,
         "body": plain_text(innovation.body),
-        "sectors": ",".join(innovation.sectors),
-        "region_code": innovation.region_code or "",
-        "province_code": innovation.province_code or "",
-        "awards": ",".join(sorted({a.award for a in innovation.awards})),
+        "exact": "\n".join(names + [innovation.summary, " ".join(innovation.tags), innovation.slug]),
+        "place": "\n".join(places),
+        "complete": " ".join(n for n in names if n),
+        "title_sort": innovation.title.lower(),
         "year": innovation.year,
         "replications": replications,
+        "meta": meta,
     }
 
 

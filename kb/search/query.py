@@ -1,26 +1,43 @@
-"""Searching the live index: a long-lived reader that follows CURRENT, and `search()`.
+"""Searching the live index: `SearchIndex.search(query, filters, sort, page)` -> `SearchResult`.
 
-Issue #3 (Indonesian analysis, facets, suggestions) grows this module; the interface stays.
+A query becomes concepts (lexicon terms or single words); each concept matches the best of its
+variants across the stemmed and unstemmed fields; concepts add up, with a bonus for matching more of
+them. Unknown words are corrected ("did you mean"), and a query that finds nothing is retried corrected,
+then fuzzily. Facets are counted from an in-memory table; snippets only for the page's hits.
 """
 from __future__ import annotations
 
 import logging
 import math
+import re
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from markupsafe import Markup
 from whoosh import index as whoosh_index
-from whoosh.qparser import MultifieldParser, OrGroup
-from whoosh.query import Every, Query
+from whoosh import query as wq
+from whoosh.sorting import FieldFacet
 
 from kb.search import store
+from kb.search.analysis import STOP_WORDS, split_words, stem
+from kb.search.facets import FACETS, FacetCount, FacetTable
+from kb.search.lexicon import Concept, Lexicon, default_lexicon
+from kb.search.schema import STEMMED_FIELDS, UNSTEMMED_FIELDS
+from kb.search.snippets import make_snippet
+from kb.search.spelling import Speller
 
 log = logging.getLogger(__name__)
 
-SEARCH_FIELDS = ("title", "full_name", "summary", "tags", "agency", "region", "body")
-MAX_QUERY_CHARS = 500
+MAX_QUERY_CHARS = 500  # longer input is cut: bounded work per request
+MAX_QUERY_WORDS = 32
 MAX_PER_PAGE = 100
+MAX_RESULT_WINDOW = 10_000  # page * per_page beyond this is refused by the caller
+SORTS = ("relevance", "newest", "replicated", "title")
+EXPANSION_BOOST = 0.8
+_QUOTED_RE = re.compile(r'"([^"]+)"')
 
 
 @dataclass(frozen=True)
@@ -28,9 +45,13 @@ class SearchHit:
     slug: str
     title: str
     summary: str
+    snippet: Markup
+    score: float
     region: str
     year: int
-    score: float
+    sectors: list[str]
+    awards: list[dict[str, Any]]
+    replications: int
 
 
 @dataclass(frozen=True)
@@ -39,73 +60,236 @@ class SearchResult:
     total: int
     page: int
     per_page: int
+    sort: str = "relevance"
     hits: list[SearchHit] = field(default_factory=list)
+    facets: dict[str, list[FacetCount]] = field(default_factory=dict)
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    suggestion: str | None = None  # "did you mean": a better query built from the index vocabulary
+    corrected: str | None = None  # the query actually searched, when the typed one found nothing
 
     @property
     def pages(self) -> int:
         return max(1, math.ceil(self.total / self.per_page))
 
 
+@dataclass
+class _Generation:
+    """Per-index-generation caches: the searcher, facet table, speller."""
+
+    searcher: Any
+    facets: FacetTable
+    speller: Speller
+    slugs: dict[str, int]
+
+
 class SearchIndex:
     """One per process: keeps a searcher open and reopens it when the index generation changes."""
 
-    def __init__(self, index_dir: Path | str) -> None:
+    def __init__(self, index_dir: Path | str, lexicon: Lexicon | None = None) -> None:
         self.index_dir = Path(index_dir)
+        self.lexicon = lexicon or default_lexicon()
         self._lock = threading.Lock()
-        self._gen: Path | None = None
+        self._gen_path: Path | None = None
         self._ix = None
-        self._searcher = None
+        self._state: _Generation | None = None
 
-    def _current_searcher(self):  # noqa: ANN202 - whoosh.searching.Searcher
+    # -- lifecycle -------------------------------------------------------------------------------
+    @property
+    def generation(self) -> Path | None:
+        """The index generation folder this reader has open (None before the first search)."""
+        return self._gen_path
+
+    def _current(self) -> _Generation | None:
         with self._lock:
             gen = store.current_generation(self.index_dir)
             if gen is None:
                 return None
-            if gen != self._gen or self._searcher is None:
-                self.close_locked()
+            if gen != self._gen_path or self._state is None:
+                self._close_locked()
                 self._ix = whoosh_index.open_dir(str(gen))
-                self._searcher = self._ix.searcher()
-                self._gen = gen
-            elif not self._searcher.up_to_date():
-                self._searcher = self._searcher.refresh()
-            return self._searcher
+                self._state = self._load(self._ix.searcher())
+                self._gen_path = gen
+            elif not self._state.searcher.up_to_date():
+                self._state = self._load(self._state.searcher.refresh())
+            return self._state
 
-    def close_locked(self) -> None:
-        if self._searcher is not None:
-            self._searcher.close()
+    def _load(self, searcher: Any) -> _Generation:
+        reader = searcher.reader()
+        rows = []
+        slugs = {}
+        for docnum in reader.all_doc_ids():
+            stored = reader.stored_fields(docnum)
+            rows.append((docnum, stored.get("meta", {}).get("facets", {})))
+            slugs[stored["slug"]] = docnum
+        freq = {t.decode("utf-8") if isinstance(t, bytes) else t: reader.doc_frequency("exact", t)
+                for t in reader.lexicon("exact")}
+        stems = set()
+        for name in STEMMED_FIELDS:
+            stems.update(t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.lexicon(name))
+        for word in self.lexicon.words:
+            freq.setdefault(word, 0)  # lexicon words are valid corrections even if no write-up uses them
+        return _Generation(searcher, FacetTable(rows), Speller(freq, stems), slugs)
+
+    def _close_locked(self) -> None:
+        if self._state is not None:
+            self._state.searcher.close()
         if self._ix is not None:
             self._ix.close()
-        self._searcher = self._ix = self._gen = None
+        self._state = self._ix = self._gen_path = None
 
     def close(self) -> None:
         with self._lock:
-            self.close_locked()
+            self._close_locked()
 
-    def search(self, query: str, page: int = 1, per_page: int = 20) -> SearchResult:
-        """Ranked hits for `query`; an empty query lists everything, newest first."""
-        query = (query or "").replace("\x00", " ").strip()[:MAX_QUERY_CHARS]
-        page = max(1, page)
-        per_page = min(max(1, per_page), MAX_PER_PAGE)
-        searcher = self._current_searcher()
-        if searcher is None:
-            return SearchResult(query, 0, page, per_page)
-        parsed = self._parse(query, searcher.schema)
-        if parsed is None:
-            results = searcher.search_page(Every(), page, pagelen=per_page, sortedby="year", reverse=True)
-        else:
-            results = searcher.search_page(parsed, page, pagelen=per_page)
-        total = len(results) if results.total else 0
-        hits = [SearchHit(slug=r["slug"], title=r["title"], summary=r["summary"], region=r["region"],
-                          year=r["year"], score=float(r.score or 0.0)) for r in results]
-        return SearchResult(query, total, page, per_page, hits)
+    # -- query building ---------------------------------------------------------------------------
+    def _concepts(self, query: str, speller: Speller | None) -> tuple[list[Concept], list[str], list[str]]:
+        phrases = [split_words(p) for p in _QUOTED_RE.findall(query)]
+        rest = _QUOTED_RE.sub(" ", query).replace('"', " ")
+        words = split_words(rest)[:MAX_QUERY_WORDS]
+        corrected = speller.correct(words).words if speller else words
+        concepts = [Concept(tuple(p), (tuple(p),), phrase=True) for p in phrases if p]
+        concepts += [c for c in self.lexicon.concepts(corrected)
+                     if not (len(c.words) == 1 and c.words[0] in STOP_WORDS)]
+        return concepts, words, corrected
 
     @staticmethod
-    def _parse(query: str, schema) -> Query | None:  # noqa: ANN001
-        if not query:
+    def _variant_query(words: tuple[str, ...], boost: float) -> wq.Query:
+        stems = [stem(w) for w in words]
+        parts: list[str] = [p for w in words for p in re.split(r"[-'.+]", w) if p]
+        if len(words) == 1 and len(parts) == 1:
+            clauses: list[wq.Query] = [wq.Term(f, stems[0]) for f in STEMMED_FIELDS]
+            clauses += [wq.Term(f, parts[0]) for f in UNSTEMMED_FIELDS]
+            return wq.Or(clauses, boost=boost)
+        stem_parts = [stem(p) for p in parts]
+        clauses = [wq.Phrase(f, stem_parts) for f in STEMMED_FIELDS]
+        clauses += [wq.Phrase(f, parts) for f in UNSTEMMED_FIELDS]
+        joined = "".join(parts)
+        clauses.append(wq.Term("exact", joined, boost=1.5))  # "si pandu" / "simpadu-pmi" as one word
+        loose = wq.And([wq.Or([wq.Term(f, s) for f in STEMMED_FIELDS] + [wq.Term(f, p) for f in UNSTEMMED_FIELDS])
+                        for s, p in zip(stem_parts, parts)], boost=0.3)
+        clauses.append(loose)
+        return wq.Or(clauses, boost=boost)
+
+    def _build(self, concepts: list[Concept]) -> wq.Query | None:
+        groups = []
+        for concept in concepts:
+            variants = [self._variant_query(v, 1.0 if i == 0 else EXPANSION_BOOST)
+                        for i, v in enumerate(concept.variants)]
+            groups.append(variants[0] if len(variants) == 1 else wq.Or(variants))  # Whoosh 2.7.4 DisjunctionMax mis-scores
+        if not groups:
             return None
-        parser = MultifieldParser(SEARCH_FIELDS, schema, group=OrGroup.factory(0.9))
-        try:
-            return parser.parse(query)
-        except Exception:  # noqa: BLE001 - any unparsable input falls back to plain words
-            words = "".join(c if c.isalnum() else " " for c in query)
-            return parser.parse(words) if words.strip() else None
+        return groups[0] if len(groups) == 1 else wq.Or(groups, scale=0.9)
+
+    @staticmethod
+    def _fuzzy(words: list[str]) -> wq.Query | None:
+        clauses = [wq.FuzzyTerm("exact", w, maxdist=2 if len(w) > 5 else 1, prefixlength=1)
+                   for w in words if len(w) >= 4 and w not in STOP_WORDS]
+        return wq.Or(clauses) if clauses else None
+
+    # -- search -----------------------------------------------------------------------------------
+    def search(self, query: str = "", filters: Mapping[str, list[str]] | None = None, sort: str = "relevance",
+               page: int = 1, per_page: int = 20) -> SearchResult:
+        """Ranked, filtered, faceted hits for `query`; an empty query lists everything (browse)."""
+        query = (query or "").replace("\x00", " ").strip()[:MAX_QUERY_CHARS]
+        filters = {k: [str(v) for v in vs if str(v)] for k, vs in (filters or {}).items() if k in FACETS and vs}
+        sort = sort if sort in SORTS else "relevance"
+        page = max(1, page)
+        per_page = min(max(1, per_page), MAX_PER_PAGE)
+        state = self._current()
+        if state is None:
+            return SearchResult(query, 0, page, per_page, sort, filters=filters)
+        searcher = state.searcher
+
+        concepts, typed, corrected_words = self._concepts(query, state.speller)
+        suggestion = " ".join(corrected_words) if corrected_words != typed else None
+        allowed = state.facets.allowed(filters)
+        corrected_note = None
+        if suggestion:
+            # Some typed words are unknown to the index and can match nothing: search the correction,
+            # and say so ("showing results for ..."); the typed query stays one click away.
+            q = self._build(concepts)
+            corrected_note = suggestion
+        else:
+            q = self._build(concepts) if query else None
+        matches = self._matches(searcher, q, state)
+        if q is not None and not (matches if allowed is None else matches & allowed):
+            fuzzy = self._fuzzy(corrected_words)
+            found = self._matches(searcher, fuzzy, state) if fuzzy is not None else set()
+            if found and (allowed is None or found & allowed):
+                q, matches = fuzzy, found
+                corrected_note = corrected_note or query
+        visible = matches if allowed is None else matches & allowed
+        facets = state.facets.counts(matches, filters)
+        hits = self._page(searcher, q, visible, sort, page, per_page, concepts)
+        return SearchResult(query, len(visible), page, per_page, sort, hits, facets, filters, suggestion,
+                            corrected_note)
+
+    @staticmethod
+    def _matches(searcher: Any, q: wq.Query | None, state: _Generation) -> frozenset[int] | set[int]:
+        if q is None:
+            return state.facets.all_docs
+        return set(searcher.docs_for_query(q))
+
+    def _page(self, searcher: Any, q: wq.Query | None, visible: set[int] | frozenset[int], sort: str,
+              page: int, per_page: int, concepts: list[Concept]) -> list[SearchHit]:
+        if not visible:
+            return []
+        limit = page * per_page
+        if sort == "relevance" and q is not None:
+            results = searcher.search(q, filter=set(visible), limit=limit, terms=False)
+            # Ties broken sensibly: the more recent, then the more replicated innovation first.
+            ranked = sorted(results, key=lambda h: (-round(h.score, 6), -h["year"], -h.get("replications", 0)))
+            scored = True
+        else:
+            if sort == "replicated":
+                order: Any = [FieldFacet("replications", reverse=True), FieldFacet("year", reverse=True)]
+            elif sort == "title":
+                order = FieldFacet("title_sort")
+            else:  # newest, and browsing without a query
+                order = [FieldFacet("year", reverse=True), FieldFacet("title_sort")]
+            ranked = list(searcher.search(q or wq.Every(), filter=set(visible), limit=limit, sortedby=order,
+                                          terms=False))
+            scored = False
+        words, stems = self._highlight_terms(concepts)
+        hits = []
+        for hit in ranked[(page - 1) * per_page: limit]:
+            stored = hit.fields()
+            meta = stored.get("meta", {})
+            texts = [stored.get("body", ""), stored.get("summary", "")] if words else [stored.get("summary", "")]
+            hits.append(SearchHit(
+                slug=stored["slug"], title=stored["title"], summary=stored["summary"],
+                snippet=make_snippet(texts, words, stems), score=round(float(hit.score), 4) if scored else 0.0,
+                region=meta.get("region", ""), year=stored["year"], sectors=meta.get("sectors", []),
+                awards=meta.get("awards", []), replications=stored.get("replications", 0)))
+        return hits
+
+    @staticmethod
+    def _highlight_terms(concepts: list[Concept]) -> tuple[set[str], set[str]]:
+        words: set[str] = set()
+        for concept in concepts:
+            for variant in concept.variants:
+                words.update(w for w in variant if w not in STOP_WORDS)
+        return words, {stem(w) for w in words}
+
+    # -- other lookups ----------------------------------------------------------------------------
+    def similar(self, slug: str, limit: int = 5) -> list[str]:
+        """Slugs of innovations most like this one (more-like-this on the body's distinctive terms)."""
+        state = self._current()
+        if state is None or slug not in state.slugs:
+            return []
+        docnum = state.slugs[slug]
+        results = state.searcher.more_like(docnum, "body", top=limit, numterms=25)
+        return [r["slug"] for r in results if r["slug"] != slug][:limit]
+
+    def complete(self, prefix: str, limit: int = 8) -> list[dict[str, str]]:
+        """Titles and full names starting with the typed words (autocomplete)."""
+        words = split_words(prefix)[:6]
+        state = self._current()
+        if not words or state is None:
+            return []
+        terms = [wq.Term("complete", w[:12]) for w in words if len(w) >= 2]
+        if not terms:
+            return []
+        results = state.searcher.search(wq.And(terms), limit=limit)
+        return [{"slug": r["slug"], "title": r["title"], "full_name": r["meta"].get("full_name") or ""}
+                for r in results]
