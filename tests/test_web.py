@@ -65,3 +65,18 @@ def test_broken_file_does_not_take_the_site_down(tmp_path, content_dir):
     assert client.get("/").status_code == 200
     assert client.get("/inovasi/simpadu-pmi").status_code == 200
     assert client.get("/inovasi/rusak").status_code == 404
+
+
+def test_search_page_facets_links_and_suggestion(client):
+    html = client.get("/cari?q=pekerja+migrn").get_data(as_text=True)
+    assert "Menampilkan hasil untuk <strong>pekerja migran</strong>" in html
+    assert "<mark>" in html
+    browse = client.get("/cari").get_data(as_text=True)
+    assert "Kompetisi Inovasi Pelayanan Publik (KIPP)" in browse  # award facet shows the programme's name
+    assert 'href="/cari?sector=tenaga-kerja"' in browse
+    filtered = client.get("/cari?sector=tenaga-kerja").get_data(as_text=True)
+    assert "2 inovasi ditemukan" in filtered
+    assert 'href="/cari"' in filtered and 'aria-current="true"' in filtered  # the link that removes the filter
+    assert "Klinik BUM Desa" not in filtered.split('<aside class="facets"')[0]
+    empty = client.get("/cari?q=xyzzyq").get_data(as_text=True)
+    assert "Tidak ada inovasi yang cocok" in empty

@@ -8,6 +8,9 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from kb.content.loader import Catalogue
 from kb.content.render import render_markdown
 from kb.search import SearchIndex
+from kb.search.facets import FACETS
+from kb.search.query import MAX_RESULT_WINDOW
+from kb.web.labels import facet_label, facet_value_label
 
 bp = Blueprint("pages", __name__)
 
@@ -30,12 +33,32 @@ def home() -> str:
 @bp.get("/cari")
 def search() -> str:
     query = request.args.get("q", "")
+    filters = {name: request.args.getlist(name)[:20] for name in FACETS if request.args.getlist(name)}
+    sort = request.args.get("sort", "relevance")
     try:
         page = int(request.args.get("page", "1"))
     except ValueError:
         page = 1
-    result = search_index().search(query, page=min(max(page, 1), 1000))
-    return render_template("search.html", result=result, q=query)
+    page = min(max(page, 1), MAX_RESULT_WINDOW // 20)
+    result = search_index().search(query, filters=filters, sort=sort, page=page)
+    return render_template("search.html", result=result, q=query, facet_names=FACETS,
+                           facet_label=facet_label, url_with=url_with,
+                           value_label=lambda name, value: facet_value_label(name, value, catalogue().awards))
+
+
+def url_with(**changes: object) -> str:
+    """The current search URL with some parameters changed (None removes, a tuple toggles a value)."""
+    args = {k: request.args.getlist(k) for k in request.args}
+    args.pop("page", None)
+    for key, value in changes.items():
+        if value is None:
+            args.pop(key, None)
+        elif isinstance(value, tuple):  # toggle one value of a multi-valued filter
+            current = args.get(key, [])
+            args[key] = [v for v in current if v != value[0]] if value[0] in current else current + [value[0]]
+        else:
+            args[key] = [str(value)]
+    return url_for("pages.search", **{k: v for k, v in args.items() if v})
 
 
 @bp.get("/inovasi/<path:slug>")

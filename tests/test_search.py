@@ -1,0 +1,168 @@
+"""Search behaviour on a real index in a temp dir: Indonesian analysis, lexicon, typos, facets, sorting."""
+from __future__ import annotations
+
+import pytest
+
+from kb.content import load_catalogue
+from kb.search import SearchIndex, update_index
+from tests.conftest import write_award, write_innovation
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory):
+    root = tmp_path_factory.mktemp("search") / "content"
+    write_award(root, "sinovik", "Kompetisi Inovasi Pelayanan Publik")
+    write_award(root, "kovablik", "KOVABLIK Jawa Timur", "Pemprov Jatim")
+    write_innovation(root, "simpadu-pmi", title="SIMPADU-PMI", year=2018, tags=["ltsa"],
+                     summary="Layanan terpadu bagi PMI: informasi, konsultasi dan dokumen.",
+                     awards=[{"name": "sinovik", "year": 2018, "rank": "Top 99"}], digital=True,
+                     replications=[{"region": "Kabupaten Lamongan", "year": 2020},
+                                   {"region": "Kabupaten Tuban", "year": 2021}])
+    write_innovation(root, "klinik-bumdesa", title="Klinik Usaha Desa", year=2019,
+                     sectors=["pemberdayaan-masyarakat-desa"], agency="DPMD Provinsi Jawa Timur",
+                     summary="Pendampingan Badan Usaha Milik Desa dari hulu ke hilir.",
+                     awards=[{"name": "sinovik", "year": 2020, "rank": "Top 45"},
+                             {"name": "kovablik", "year": 2020}], cost={"band": "rendah"},
+                     body="## Latar Belakang\n\nBanyak badan usaha milik desa belum berkembang.\n\n"
+                          "## Cara Replikasi\n\nBentuk tim pendamping.\n")
+    write_innovation(root, "perempuan-berdaya", title="Perempuan Berdaya", year=2020,
+                     sectors=["pemberdayaan-perempuan-perlindungan-anak", "sosial"], region="Kabupaten Lumajang",
+                     region_code="35.08", agency="Dinas Sosial Kabupaten Lumajang", status="berlanjut",
+                     summary="Modal usaha bagi kaum perempuan prasejahtera kepala keluarga.",
+                     body="## Latar Belakang\n\nProgram ini memberdayakan kaum perempuan prasejahtera.\n\n"
+                          "## Cara Replikasi\n\nSiapkan data keluarga.\n")
+    write_innovation(root, "lapor-112", title="Lapor 112", year=2021, sectors=["ketertiban-umum"],
+                     region="Kota Surabaya", region_code="35.78", agency="Pemerintah Kota Surabaya",
+                     summary="Nomor panggilan darurat tunggal untuk kebakaran, ambulans dan keamanan.",
+                     body="## Latar Belakang\n\nWarga bingung nomor darurat mana yang harus dihubungi.\n")
+    write_innovation(root, "e-ktp-keliling", title="e-KTP Keliling", year=2017,
+                     sectors=["administrasi-kependudukan"], region="Kabupaten Banyuwangi", region_code="35.10",
+                     agency="Dispendukcapil Kabupaten Banyuwangi",
+                     summary="Perekaman kartu tanda penduduk elektronik dengan mobil keliling ke desa terpencil.",
+                     body="## Latar Belakang\n\nWarga desa terpencil jauh dari kantor kependudukan.\n")
+    write_innovation(root, "sekolah-lagi", title="Ayo Sekolah Lagi", year=2022, sectors=["pendidikan"],
+                     region="Kabupaten Gresik", region_code="35.25", agency="Dinas Pendidikan Kabupaten Gresik",
+                     summary="Menjemput anak putus sekolah agar kembali belajar.",
+                     body="## Latar Belakang\n\nAngka anak putus sekolah di desa tinggi.\n\n"
+                          "## Cara Replikasi\n\nPendataan anak dari rumah ke rumah.\n")
+    index_dir = root.parent / "index"
+    update_index(load_catalogue(root), index_dir)
+    idx = SearchIndex(index_dir)
+    yield idx
+    idx.close()
+
+
+def slugs(result):
+    return [h.slug for h in result.hits]
+
+
+def test_morphology_matches_other_word_forms(index):
+    # "pemberdayaan ... miskin" vs text "memberdayakan ... prasejahtera" (lexicon: miskin ~ prasejahtera)
+    assert slugs(index.search("pemberdayaan perempuan miskin"))[0] == "perempuan-berdaya"
+    assert "klinik-bumdesa" in slugs(index.search("pendampingan"))
+    assert "klinik-bumdesa" in slugs(index.search("mendampingi"))
+
+
+def test_acronym_and_long_form_both_ways(index):
+    assert slugs(index.search("BUMDes"))[0] == "klinik-bumdesa"  # text says "Badan Usaha Milik Desa"
+    assert slugs(index.search("pekerja migran indonesia"))[0] == "simpadu-pmi"  # text says "PMI"
+    assert slugs(index.search("ATS"))[0] == "sekolah-lagi"  # anak tidak sekolah ~ putus sekolah
+
+
+def test_english_query_finds_indonesian_write_up(index):
+    assert slugs(index.search("migrant workers"))[0] == "simpadu-pmi"
+    assert slugs(index.search("school dropouts"))[0] == "sekolah-lagi"
+    assert slugs(index.search("village owned enterprise"))[0] == "klinik-bumdesa"
+
+
+def test_exact_names_numbers_and_hyphenated_names(index):
+    assert slugs(index.search("SIMPADU-PMI"))[0] == "simpadu-pmi"
+    assert slugs(index.search("simpadu"))[0] == "simpadu-pmi"
+    assert slugs(index.search("112"))[0] == "lapor-112"
+    assert slugs(index.search("e-KTP"))[0] == "e-ktp-keliling"
+    assert slugs(index.search("ektp"))[0] == "e-ktp-keliling"
+
+
+def test_typo_is_corrected_with_did_you_mean(index):
+    result = index.search("pekerja migrn")
+    assert result.suggestion == "pekerja migran"
+    assert result.corrected == "pekerja migran"
+    assert slugs(result)[0] == "simpadu-pmi"
+    assert index.search("pekerja migran").suggestion is None
+
+
+def test_nothing_found_offers_no_false_suggestion(index):
+    result = index.search("xyzzyq")
+    assert result.total == 0 and result.suggestion is None
+
+
+def test_region_names_boost(index):
+    assert slugs(index.search("inovasi di Lumajang"))[0] == "perempuan-berdaya"
+    assert slugs(index.search("Jawa Timur kependudukan"))[0] == "e-ktp-keliling"  # province from the gazetteer
+
+
+def test_facets_count_and_filters_combine(index):
+    browse = index.search("")
+    assert browse.total == 6
+    sectors = {f.value: f.count for f in browse.facets["sector"]}
+    assert sectors["tenaga-kerja"] == 1 and sectors["sosial"] == 1
+    assert {f.value: f.count for f in browse.facets["award"]} == {"sinovik": 2, "kovablik": 1}
+    assert {f.value for f in browse.facets["region"]} == {"35.08", "35.78", "35.10", "35.25"}
+    # OR within a facet, AND across facets
+    either = index.search("", filters={"sector": ["pendidikan", "ketertiban-umum"]})
+    assert sorted(slugs(either)) == ["lapor-112", "sekolah-lagi"]
+    both = index.search("", filters={"sector": ["pendidikan", "ketertiban-umum"], "region": ["35.25"]})
+    assert slugs(both) == ["sekolah-lagi"]
+    # a facet's counts ignore its own filter but respect the others
+    sector_counts = {f.value: (f.count, f.selected) for f in both.facets["sector"]}
+    assert sector_counts["pendidikan"] == (1, True)
+    assert "ketertiban-umum" in sector_counts and sector_counts["ketertiban-umum"][0] == 0
+    region_counts = {f.value: f.count for f in both.facets["region"]}
+    assert region_counts == {"35.25": 1, "35.78": 1}
+
+
+def test_other_facets(index):
+    browse = index.search("")
+    assert {f.value: f.count for f in browse.facets["digital"]} == {"ya": 1}
+    assert {f.value: f.count for f in browse.facets["cost"]} == {"rendah": 1}
+    assert {f.value: f.count for f in browse.facets["award_year"]} == {"2020": 1, "2018": 1}
+    assert index.search("", filters={"status": ["berlanjut"]}).total == 1
+    assert index.search("", filters={"sector": ["tidak-ada"]}).total == 0
+
+
+def test_highlights_mark_matched_words(index):
+    hit = index.search("putus sekolah").hits[0]
+    assert "<mark>putus</mark> <mark>sekolah</mark>" in str(hit.snippet)
+    hit = index.search("memberdayakan").hits[0]  # stem match marks the body's word form
+    assert "<mark>memberdayakan</mark>" in str(hit.snippet)
+
+
+def test_snippet_escapes_html(index):
+    for hit in index.search("").hits:
+        assert "<script" not in str(hit.snippet)
+
+
+def test_sorting_and_pagination(index):
+    assert slugs(index.search("", sort="newest"))[:2] == ["sekolah-lagi", "lapor-112"]
+    assert slugs(index.search("", sort="title"))[0] == "sekolah-lagi"  # "Ayo Sekolah Lagi"
+    assert slugs(index.search("", sort="replicated"))[0] == "simpadu-pmi"
+    page1 = index.search("", sort="title", per_page=4)
+    page2 = index.search("", sort="title", page=2, per_page=4)
+    assert page1.pages == 2 and len(page2.hits) == 2
+    assert not set(slugs(page1)) & set(slugs(page2))
+
+
+def test_phrases_and_hostile_syntax(index):
+    assert slugs(index.search('"anak putus sekolah"')) == ["sekolah-lagi"]
+    for q in ['"unbalanced', "AND(", "*", "title:x", "x" * 10_000, "🙂", "\x00", "OR NOT", "(((", "a" * 600]:
+        result = index.search(q)
+        assert result.total >= 0
+
+
+def test_similar_and_autocomplete(index):
+    assert index.similar("klinik-bumdesa")  # something, never itself
+    assert "klinik-bumdesa" not in index.similar("klinik-bumdesa")
+    assert index.similar("tidak-ada") == []
+    assert [c["slug"] for c in index.complete("simp")] == ["simpadu-pmi"]
+    assert [c["slug"] for c in index.complete("ayo sek")] == ["sekolah-lagi"]
+    assert index.complete("") == []
