@@ -1,5 +1,5 @@
 """Run Lumbung Inovasi: `python run.py` serves the site; `python run.py --help` lists the commands;
-`python run.py test [pytest args]` runs the test suite.
+`python run.py test [pytest args]` runs the test suite; `python run.py relevance` prints search quality.
 
 On first run it creates `.venv` from requirements.txt and re-runs itself inside it, so a fresh machine
 needs nothing but Python 3.11+.
@@ -47,6 +47,12 @@ if __name__ == "__main__":
 
         os.chdir(ROOT)
         sys.exit(pytest.main(sys.argv[2:]))
+    if sys.argv[1:2] == ["relevance"]:
+        import runpy
+
+        sys.argv = sys.argv[1:]
+        runpy.run_path(str(ROOT / "tools" / "relevance.py"), run_name="__main__")
+        sys.exit(0)
     from kb.cli import cli
 
     cli()

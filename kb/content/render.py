@@ -6,6 +6,7 @@ goes through the nh3 allowlist sanitizer. Rendering is cached by content hash: a
 from __future__ import annotations
 
 import html as _html
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -72,6 +73,12 @@ def _flatten(tokens: list[dict]) -> list[Heading]:
     return out
 
 
+_FOOTNOTES_RE = re.compile(r'<div class="footnote">.*?</div>|<sup id="fnref[^"]*">.*?</sup>', re.S)
+_BLOCK_END_RE = re.compile(r"</(p|li|h\d|td|th|dd|dt|pre|blockquote)>")
+
+
 def plain_text(body: str) -> str:
-    """The body's words without Markdown or HTML, for search indexing and snippets."""
-    return _html.unescape(nh3.clean(render_markdown(body).html, tags=set()))
+    """The body's words without Markdown, HTML or footnotes (citations), for indexing and snippets."""
+    html = _FOOTNOTES_RE.sub("", render_markdown(body).html)
+    html = _BLOCK_END_RE.sub(lambda m: m.group(0) + "\n", html)
+    return _html.unescape(nh3.clean(html, tags=set())).strip()

@@ -85,9 +85,10 @@ class _Generation:
 class SearchIndex:
     """One per process: keeps a searcher open and reopens it when the index generation changes."""
 
-    def __init__(self, index_dir: Path | str, lexicon: Lexicon | None = None) -> None:
+    def __init__(self, index_dir: Path | str, lexicon: Lexicon | None = None, spelling: bool = True) -> None:
         self.index_dir = Path(index_dir)
-        self.lexicon = lexicon or default_lexicon()
+        self.lexicon = default_lexicon() if lexicon is None else lexicon
+        self.spelling = spelling  # off only to measure what correction contributes
         self._lock = threading.Lock()
         self._gen_path: Path | None = None
         self._ix = None
@@ -200,7 +201,7 @@ class SearchIndex:
             return SearchResult(query, 0, page, per_page, sort, filters=filters)
         searcher = state.searcher
 
-        concepts, typed, corrected_words = self._concepts(query, state.speller)
+        concepts, typed, corrected_words = self._concepts(query, state.speller if self.spelling else None)
         suggestion = " ".join(corrected_words) if corrected_words != typed else None
         allowed = state.facets.allowed(filters)
         corrected_note = None
@@ -212,7 +213,7 @@ class SearchIndex:
         else:
             q = self._build(concepts) if query else None
         matches = self._matches(searcher, q, state)
-        if q is not None and not (matches if allowed is None else matches & allowed):
+        if q is not None and self.spelling and not (matches if allowed is None else matches & allowed):
             fuzzy = self._fuzzy(corrected_words)
             found = self._matches(searcher, fuzzy, state) if fuzzy is not None else set()
             if found and (allowed is None or found & allowed):

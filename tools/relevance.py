@@ -1,0 +1,120 @@
+"""Relevance evaluation: our Indonesian pipeline vs plain Whoosh on the fixture collection.
+
+    python3 run.py relevance            (or: .venv/bin/python tools/relevance.py)
+
+Prints MRR@10, success@1, success@3 and nDCG@10 per query kind for: a plain-Whoosh baseline
+(StandardAnalyzer, BM25F, OR of words over title/summary/body), and our pipeline with parts switched off
+to show what each contributes. Uses tests/relevance/{corpus,queries.yml}; builds indexes in a temp dir.
+"""
+from __future__ import annotations
+
+import math
+import sys
+import tempfile
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+
+import yaml
+from whoosh import index as whoosh_index
+from whoosh.analysis import StandardAnalyzer
+from whoosh.fields import ID, TEXT, Schema
+from whoosh.qparser import MultifieldParser, OrGroup
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from kb.content import load_catalogue  # noqa: E402
+from kb.content.render import plain_text  # noqa: E402
+from kb.search import SearchIndex, update_index  # noqa: E402
+from kb.search.lexicon import Lexicon  # noqa: E402
+
+COLLECTION = ROOT / "tests" / "relevance"
+K = 10
+
+Ranker = Callable[[str], list[str]]
+
+
+def baseline_ranker(catalogue, directory: Path) -> Ranker:
+    """Plain Whoosh: StandardAnalyzer (English stop words, no stemming), OR of words."""
+    analyzer = StandardAnalyzer()
+    schema = Schema(slug=ID(stored=True), title=TEXT(analyzer=analyzer), summary=TEXT(analyzer=analyzer),
+                    body=TEXT(analyzer=analyzer))
+    ix = whoosh_index.create_in(str(directory), schema)
+    writer = ix.writer()
+    for inn in catalogue.innovations.values():
+        writer.add_document(slug=inn.slug, title=inn.title, summary=inn.summary, body=plain_text(inn.body))
+    writer.commit()
+    searcher = ix.searcher()
+    parser = MultifieldParser(["title", "summary", "body"], schema, group=OrGroup)
+
+    def rank(query: str) -> list[str]:
+        try:
+            parsed = parser.parse(query)
+        except Exception:  # noqa: BLE001
+            return []
+        return [hit["slug"] for hit in searcher.search(parsed, limit=K)]
+
+    return rank
+
+
+def ours_ranker(index: SearchIndex) -> Ranker:
+    return lambda query: [hit.slug for hit in index.search(query, per_page=K).hits]
+
+
+def metrics(ranking: list[str], judgments: dict[str, int]) -> dict[str, float]:
+    """MRR@10, success@1/@3 (first relevant = grade >= 2) and nDCG@10 (graded)."""
+    relevant = {slug for slug, grade in judgments.items() if grade >= 2}
+    first = next((i for i, slug in enumerate(ranking[:K]) if slug in relevant), None)
+    dcg = sum((2 ** judgments.get(slug, 0) - 1) / math.log2(i + 2) for i, slug in enumerate(ranking[:K]))
+    ideal = sorted(judgments.values(), reverse=True)[:K]
+    idcg = sum((2 ** g - 1) / math.log2(i + 2) for i, g in enumerate(ideal))
+    return {
+        "MRR@10": 1 / (first + 1) if first is not None else 0.0,
+        "S@1": 1.0 if first == 0 else 0.0,
+        "S@3": 1.0 if first is not None and first < 3 else 0.0,
+        "nDCG@10": dcg / idcg if idcg else 0.0,
+    }
+
+
+def evaluate(rank: Ranker, queries: list[dict]) -> dict[str, dict[str, float]]:
+    per_kind: dict[str, list[dict[str, float]]] = defaultdict(list)
+    for q in queries:
+        m = metrics(rank(q["query"]), {k: int(v) for k, v in q["judgments"].items()})
+        per_kind[q["kind"]].append(m)
+        per_kind["ALL"].append(m)
+    return {kind: {name: sum(m[name] for m in ms) / len(ms) for name in ms[0]} | {"n": len(ms)}
+            for kind, ms in per_kind.items()}
+
+
+def main() -> int:
+    queries = yaml.safe_load((COLLECTION / "queries.yml").read_text(encoding="utf-8"))
+    catalogue = load_catalogue(COLLECTION / "corpus")
+    if catalogue.errors:
+        print("\n".join(map(str, catalogue.errors)))
+        return 1
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp_path = Path(tmp)
+        (tmp_path / "baseline").mkdir()
+        update_index(catalogue, tmp_path / "ours")
+        systems: dict[str, Ranker] = {
+            "plain Whoosh (baseline)": baseline_ranker(catalogue, tmp_path / "baseline"),
+            "ours without lexicon": ours_ranker(SearchIndex(tmp_path / "ours", lexicon=Lexicon([]))),
+            "ours without typo correction": ours_ranker(SearchIndex(tmp_path / "ours", spelling=False)),
+            "ours (full pipeline)": ours_ranker(SearchIndex(tmp_path / "ours")),
+        }
+        results = {name: evaluate(rank, queries) for name, rank in systems.items()}
+    kinds = sorted(k for k in next(iter(results.values())) if k != "ALL") + ["ALL"]
+    print(f"{len(catalogue.innovations)} documents, {len(queries)} queries\n")
+    for metric in ("MRR@10", "S@1", "S@3", "nDCG@10"):
+        print(f"### {metric}\n")
+        print("| system | " + " | ".join(f"{k} ({results[next(iter(results))][k]['n']})" for k in kinds) + " |")
+        print("|---|" + "---:|" * len(kinds))
+        for name, per_kind in results.items():
+            print(f"| {name} | " + " | ".join(f"{per_kind[k][metric]:.3f}" for k in kinds) + " |")
+        print()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
