@@ -120,7 +120,7 @@ def test_duplicate_slug_in_two_folders(tmp_path):
     root, path = setup(tmp_path, "sub/baik.md", BASE)
     cat = load_catalogue(root)
     dupes = [str(i) for i in cat.errors if "duplicate slug" in str(i)]
-    assert dupes == [f"{path}:1: -: duplicate slug 'baik': also used by {root}/innovations/baik.md"]
+    assert dupes == [f"{path}:1: slug: duplicate slug 'baik': also used by {root}/innovations/baik.md"]
     assert cat.innovations["baik"].path == root / "innovations" / "baik.md"
 
 

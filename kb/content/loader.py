@@ -15,7 +15,7 @@ from typing import Any
 
 from kb.content import regions, vocab
 from kb.content.document import Document, read_document
-from kb.content.issues import Issue, Severity
+from kb.content.issues import Issue
 from kb.content.model import Award, AwardRef, Contact, Cost, Innovation, Replication, Source
 from kb.content.schema import (
     AWARD_SCHEMA,
@@ -290,8 +290,8 @@ def _check_identity(candidates: list[tuple[Innovation, Checker]], all_slugs: set
     seen_aliases: dict[str, str] = {}
     for innovation, chk in candidates:
         if innovation.slug in seen_slugs:
-            chk.report(("slug",) if ("slug",) in chk.lines else (),
-                       f"duplicate slug {innovation.slug!r}: also used by {seen_slugs[innovation.slug]}")
+            chk.issues.append(Issue(chk.path, 1, "slug", f"duplicate slug {innovation.slug!r}: also used by "
+                                                         f"{seen_slugs[innovation.slug]}"))
         else:
             seen_slugs[innovation.slug] = chk.path
     for innovation, chk in candidates:
