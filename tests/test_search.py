@@ -166,3 +166,21 @@ def test_similar_and_autocomplete(index):
     assert [c["slug"] for c in index.complete("simp")] == ["simpadu-pmi"]
     assert [c["slug"] for c in index.complete("ayo sek")] == ["sekolah-lagi"]
     assert index.complete("") == []
+
+
+def test_relevance_collection_is_consistent():
+    """The relevance collection's judgments name real fixture documents (tools/relevance.py relies on it)."""
+    from pathlib import Path
+
+    import yaml
+
+    root = Path(__file__).parent / "relevance"
+    catalogue = load_catalogue(root / "corpus")
+    assert not catalogue.errors
+    queries = yaml.safe_load((root / "queries.yml").read_text(encoding="utf-8"))
+    assert len(queries) >= 40
+    kinds = {q["kind"] for q in queries}
+    assert {"exact-name", "morphology", "acronym", "typo", "question", "english", "region"} <= kinds
+    for q in queries:
+        assert set(q["judgments"]) <= set(catalogue.innovations), q["id"]
+        assert max(q["judgments"].values()) >= 2, q["id"]

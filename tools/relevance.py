@@ -101,6 +101,7 @@ def main() -> int:
             "plain Whoosh (baseline)": baseline_ranker(catalogue, tmp_path / "baseline"),
             "ours without lexicon": ours_ranker(SearchIndex(tmp_path / "ours", lexicon=Lexicon([]))),
             "ours without typo correction": ours_ranker(SearchIndex(tmp_path / "ours", spelling=False)),
+            "ours without place names": ours_ranker(SearchIndex(tmp_path / "ours", places=False)),
             "ours (full pipeline)": ours_ranker(SearchIndex(tmp_path / "ours")),
         }
         results = {name: evaluate(rank, queries) for name, rank in systems.items()}

@@ -107,3 +107,13 @@ def region_matches(region: Region, name: str) -> bool:
 def provinces() -> list[Region]:
     """All 38 provinces in code order."""
     return [Region(w.code, w.name) for w in list_wilayah()]
+
+
+@lru_cache(maxsize=1)
+def all_regions() -> list[Region]:
+    """Every province and regency/city, provinces first within each province's block."""
+    out: list[Region] = []
+    for province in list_wilayah():
+        out.append(Region(province.code, province.name))
+        out.extend(Region(w.code, w.name) for w in list_wilayah(province.code))
+    return out

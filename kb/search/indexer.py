@@ -11,7 +11,7 @@ from typing import Any
 
 from whoosh import index as whoosh_index
 
-from kb.content import regions
+from kb.content import regions, vocab
 from kb.content.loader import Catalogue
 from kb.content.model import Innovation
 from kb.content.render import plain_text
@@ -93,7 +93,8 @@ def to_document(innovation: Innovation, catalogue: Catalogue) -> dict[str, Any]:
         "title": innovation.title,
         "full_name": innovation.full_name or "",
         "summary": innovation.summary,
-        "tags": " ".join(innovation.tags),
+        # Sector labels are words people search for ("kesehatan", "pangan"): index them with the tags.
+        "tags": " ".join(innovation.tags + [label for s in innovation.sectors for label in vocab.sectors().get(s, ())]),
         "agency": innovation.agency,
         "body": plain_text(innovation.body),
         "exact": "\n".join(names + [innovation.summary, " ".join(innovation.tags), innovation.slug]),

@@ -25,6 +25,7 @@ class Concept:
     words: tuple[str, ...]
     variants: tuple[tuple[str, ...], ...]  # includes `words` itself, first
     phrase: bool = False  # typed in quotes: match exactly, no expansion
+    place: bool = False  # a province or regency/city name: weighs on the place field
 
 
 def _key(words: tuple[str, ...]) -> tuple[str, ...]:

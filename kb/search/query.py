@@ -23,6 +23,8 @@ from whoosh.sorting import FieldFacet
 
 from kb.search import store
 from kb.search.analysis import STOP_WORDS, split_words, stem
+from kb.search.bestof import BestOf
+from kb.search.places import find_places, place_names, place_words
 from kb.search.facets import FACETS, FacetCount, FacetTable
 from kb.search.lexicon import Concept, Lexicon, default_lexicon
 from kb.search.schema import STEMMED_FIELDS, UNSTEMMED_FIELDS
@@ -37,6 +39,8 @@ MAX_PER_PAGE = 100
 MAX_RESULT_WINDOW = 10_000  # page * per_page beyond this is refused by the caller
 SORTS = ("relevance", "newest", "replicated", "title")
 EXPANSION_BOOST = 0.8
+PLACE_BOOST = 3.0
+EXACT_PHRASE_BOOST = 4.0
 _QUOTED_RE = re.compile(r'"([^"]+)"')
 
 
@@ -85,10 +89,12 @@ class _Generation:
 class SearchIndex:
     """One per process: keeps a searcher open and reopens it when the index generation changes."""
 
-    def __init__(self, index_dir: Path | str, lexicon: Lexicon | None = None, spelling: bool = True) -> None:
+    def __init__(self, index_dir: Path | str, lexicon: Lexicon | None = None, spelling: bool = True,
+                 places: bool = True) -> None:
         self.index_dir = Path(index_dir)
         self.lexicon = default_lexicon() if lexicon is None else lexicon
-        self.spelling = spelling  # off only to measure what correction contributes
+        self.spelling = spelling  # spelling and places are switched off only to measure what they contribute
+        self.places = places
         self._lock = threading.Lock()
         self._gen_path: Path | None = None
         self._ix = None
@@ -127,8 +133,8 @@ class SearchIndex:
         stems = set()
         for name in STEMMED_FIELDS:
             stems.update(t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.lexicon(name))
-        for word in self.lexicon.words:
-            freq.setdefault(word, 0)  # lexicon words are valid corrections even if no write-up uses them
+        for word in self.lexicon.words | place_words():
+            freq.setdefault(word, 0)  # lexicon and place words are valid even if no write-up uses them
         return _Generation(searcher, FacetTable(rows), Speller(freq, stems), slugs)
 
     def _close_locked(self) -> None:
@@ -149,14 +155,34 @@ class SearchIndex:
         words = split_words(rest)[:MAX_QUERY_WORDS]
         corrected = speller.correct(words).words if speller else words
         concepts = [Concept(tuple(p), (tuple(p),), phrase=True) for p in phrases if p]
-        concepts += [c for c in self.lexicon.concepts(corrected)
-                     if not (len(c.words) == 1 and c.words[0] in STOP_WORDS)]
+        start = 0
+        spans = find_places(corrected) if self.places else []
+        for first, end in spans + [(len(corrected), len(corrected))]:
+            for c in self.lexicon.concepts(corrected[start:first]):
+                if len(c.words) == 1 and c.words[0] in STOP_WORDS:
+                    continue
+                if self.places and any(v in place_names() for v in c.variants):  # "solo" ~ "surakarta"
+                    c = Concept(c.words, c.variants, place=True)
+                concepts.append(c)
+            if first < end:
+                place = tuple(corrected[first:end])
+                concepts.append(Concept(place, (place,), place=True))
+            start = end
         return concepts, words, corrected
 
     @staticmethod
-    def _variant_query(words: tuple[str, ...], boost: float) -> wq.Query:
+    def _variant_query(words: tuple[str, ...], boost: float, place: bool = False) -> wq.Query:
         stems = [stem(w) for w in words]
         parts: list[str] = [p for w in words for p in re.split(r"[-'.+]", w) if p]
+        if place:
+            # Region names: the place field decides; a mention in the text counts a little.
+            if len(parts) == 1:
+                in_place: wq.Query = wq.Term("place", parts[0], boost=PLACE_BOOST * boost)
+                in_text: wq.Query = wq.Term("body", stems[0], boost=0.5 * boost)
+            else:
+                in_place = wq.Phrase("place", parts, boost=PLACE_BOOST * boost)
+                in_text = wq.Phrase("body", [stem(p) for p in parts], boost=0.5 * boost)
+            return wq.Or([in_place, in_text])
         if len(words) == 1 and len(parts) == 1:
             clauses: list[wq.Query] = [wq.Term(f, stems[0]) for f in STEMMED_FIELDS]
             clauses += [wq.Term(f, parts[0]) for f in UNSTEMMED_FIELDS]
@@ -172,13 +198,17 @@ class SearchIndex:
         return wq.Or(clauses, boost=boost)
 
     def _build(self, concepts: list[Concept]) -> wq.Query | None:
-        groups = []
+        groups: list[wq.Query] = []
         for concept in concepts:
-            variants = [self._variant_query(v, 1.0 if i == 0 else EXPANSION_BOOST)
+            variants = [self._variant_query(v, 1.0 if i == 0 else EXPANSION_BOOST, concept.place)
                         for i, v in enumerate(concept.variants)]
-            groups.append(variants[0] if len(variants) == 1 else wq.Or(variants))  # Whoosh 2.7.4 DisjunctionMax mis-scores
+            groups.append(variants[0] if len(variants) == 1 else BestOf(variants))
         if not groups:
             return None
+        typed = [p for c in concepts if not c.place for w in c.words for p in re.split(r"[-'.+]", w) if p]
+        if len(typed) >= 2:
+            # The query is (part of) a name: an exact phrase in the names/summary field ranks first.
+            groups.append(wq.Phrase("exact", typed, boost=EXACT_PHRASE_BOOST))
         return groups[0] if len(groups) == 1 else wq.Or(groups, scale=0.9)
 
     @staticmethod
