@@ -15,13 +15,15 @@ def test_innovation_page_shows_facts_trail_and_sources(client):
     html = resp.get_data(as_text=True)
     assert resp.status_code == 200
     assert "Sarana Informasi dan Pelayanan Terpadu Pekerja Migran Indonesia" in html
-    assert "Kompetisi Inovasi Pelayanan Publik (KIPP) 2018 — Top 99" in html
-    assert "Kabupaten Banyuwangi (2020)" in html and "Perjanjian kerja sama (PKS)" in html
+    assert '<a href="/penghargaan/sinovik/2018">Kompetisi Inovasi Pelayanan Publik (KIPP) 2018</a> — Top 99' in html
+    assert '<a href="/wilayah/35.10">Kabupaten Banyuwangi</a> (2020)' in html
+    assert "Perjanjian kerja sama (PKS)" in html
     assert 'href="/inovasi/simpadu-banyuwangi"' in html
     assert 'id="cara-replikasi"' in html
     assert 'href="https://example.org/berita"' in html
     replica = client.get("/inovasi/simpadu-banyuwangi").get_data(as_text=True)
     assert 'Replikasi dari <a href="/inovasi/simpadu-pmi">SIMPADU-PMI</a>' in replica
+    assert '<script type="application/ld+json">' in html and '"@type": "Article"' in html
 
 
 def test_alias_and_case_variants_redirect_permanently(client):
@@ -43,7 +45,8 @@ def test_search_page_and_hostile_queries(client):
     assert "SIMPADU-PMI" in client.get("/cari?q=migran").get_data(as_text=True)
     for q in ['"', "AND(", "*", "x" * 10_000, "%F0%9F%99%82", "a:b:c"]:
         assert client.get("/cari", query_string={"q": q}).status_code == 200
-    assert client.get("/cari?q=migran&page=abc").status_code == 200
+    bad = client.get("/cari?q=migran&page=abc")
+    assert bad.status_code == 400 and "page: must be a whole number" in bad.get_data(as_text=True)
 
 
 def test_markdown_is_sanitized(app, client, content_dir):

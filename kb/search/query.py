@@ -86,6 +86,18 @@ class _Generation:
     slugs: dict[str, int]
 
 
+@dataclass
+class _Run:
+    """One resolved query: what to run and which documents it matches."""
+
+    q: wq.Query | None
+    matches: frozenset[int] | set[int]
+    visible: frozenset[int] | set[int]
+    concepts: list[Concept]
+    suggestion: str | None
+    corrected: str | None
+
+
 class SearchIndex:
     """One per process: keeps a searcher open and reopens it when the index generation changes."""
 
@@ -221,39 +233,54 @@ class SearchIndex:
     def search(self, query: str = "", filters: Mapping[str, list[str]] | None = None, sort: str = "relevance",
                page: int = 1, per_page: int = 20) -> SearchResult:
         """Ranked, filtered, faceted hits for `query`; an empty query lists everything (browse)."""
-        query = (query or "").replace("\x00", " ").strip()[:MAX_QUERY_CHARS]
-        filters = {k: [str(v) for v in vs if str(v)] for k, vs in (filters or {}).items() if k in FACETS and vs}
-        sort = sort if sort in SORTS else "relevance"
+        query, filters, sort = self._normalize(query, filters, sort)
         page = max(1, page)
         per_page = min(max(1, per_page), MAX_PER_PAGE)
         state = self._current()
         if state is None:
             return SearchResult(query, 0, page, per_page, sort, filters=filters)
-        searcher = state.searcher
+        run = self._resolve(query, filters, state)
+        facets = state.facets.counts(run.matches, filters)
+        ranked, scored = self._ranked(state.searcher, run.q, run.visible, sort, page * per_page)
+        hits = self._hits(ranked[(page - 1) * per_page:], scored, run.concepts)
+        return SearchResult(query, len(run.visible), page, per_page, sort, hits, facets, filters, run.suggestion,
+                            run.corrected)
 
+    def matching_slugs(self, query: str = "", filters: Mapping[str, list[str]] | None = None,
+                       sort: str = "relevance", limit: int = MAX_RESULT_WINDOW) -> list[str]:
+        """Every matching slug in result order (up to `limit`), without snippets or facets: for exports."""
+        query, filters, sort = self._normalize(query, filters, sort)
+        state = self._current()
+        if state is None:
+            return []
+        run = self._resolve(query, filters, state)
+        ranked, _ = self._ranked(state.searcher, run.q, run.visible, sort, min(limit, MAX_RESULT_WINDOW))
+        return [hit["slug"] for hit in ranked]
+
+    @staticmethod
+    def _normalize(query: str, filters: Mapping[str, list[str]] | None,
+                   sort: str) -> tuple[str, dict[str, list[str]], str]:
+        query = (query or "").replace("\x00", " ").strip()[:MAX_QUERY_CHARS]
+        clean = {k: [str(v) for v in vs if str(v)] for k, vs in (filters or {}).items() if k in FACETS and vs}
+        return query, clean, sort if sort in SORTS else "relevance"
+
+    def _resolve(self, query: str, filters: dict[str, list[str]], state: _Generation) -> _Run:
+        """Query -> Whoosh query and matching doc sets, with typo correction and fuzzy fallback."""
         concepts, typed, corrected_words = self._concepts(query, state.speller if self.spelling else None)
         suggestion = " ".join(corrected_words) if corrected_words != typed else None
         allowed = state.facets.allowed(filters)
-        corrected_note = None
-        if suggestion:
-            # Some typed words are unknown to the index and can match nothing: search the correction,
-            # and say so ("showing results for ..."); the typed query stays one click away.
-            q = self._build(concepts)
-            corrected_note = suggestion
-        else:
-            q = self._build(concepts) if query else None
-        matches = self._matches(searcher, q, state)
+        # Unknown typed words can match nothing: search the correction and say so ("showing results for").
+        corrected = suggestion
+        q = self._build(concepts) if query else None
+        matches = self._matches(state.searcher, q, state)
         if q is not None and self.spelling and not (matches if allowed is None else matches & allowed):
             fuzzy = self._fuzzy(corrected_words)
-            found = self._matches(searcher, fuzzy, state) if fuzzy is not None else set()
+            found = self._matches(state.searcher, fuzzy, state) if fuzzy is not None else set()
             if found and (allowed is None or found & allowed):
                 q, matches = fuzzy, found
-                corrected_note = corrected_note or query
+                corrected = corrected or query
         visible = matches if allowed is None else matches & allowed
-        facets = state.facets.counts(matches, filters)
-        hits = self._page(searcher, q, visible, sort, page, per_page, concepts)
-        return SearchResult(query, len(visible), page, per_page, sort, hits, facets, filters, suggestion,
-                            corrected_note)
+        return _Run(q, matches, visible, concepts, suggestion, corrected)
 
     @staticmethod
     def _matches(searcher: Any, q: wq.Query | None, state: _Generation) -> frozenset[int] | set[int]:
@@ -261,29 +288,29 @@ class SearchIndex:
             return state.facets.all_docs
         return set(searcher.docs_for_query(q))
 
-    def _page(self, searcher: Any, q: wq.Query | None, visible: set[int] | frozenset[int], sort: str,
-              page: int, per_page: int, concepts: list[Concept]) -> list[SearchHit]:
+    @staticmethod
+    def _ranked(searcher: Any, q: wq.Query | None, visible: set[int] | frozenset[int], sort: str,
+                limit: int) -> tuple[list[Any], bool]:
+        """The first `limit` hits in the requested order; whether their scores are relevance scores."""
         if not visible:
-            return []
-        limit = page * per_page
+            return [], False
         if sort == "relevance" and q is not None:
             results = searcher.search(q, filter=set(visible), limit=limit, terms=False)
             # Ties broken sensibly: the more recent, then the more replicated innovation first.
-            ranked = sorted(results, key=lambda h: (-round(h.score, 6), -h["year"], -h.get("replications", 0)))
-            scored = True
-        else:
-            if sort == "replicated":
-                order: Any = [FieldFacet("replications", reverse=True), FieldFacet("year", reverse=True)]
-            elif sort == "title":
-                order = FieldFacet("title_sort")
-            else:  # newest, and browsing without a query
-                order = [FieldFacet("year", reverse=True), FieldFacet("title_sort")]
-            ranked = list(searcher.search(q or wq.Every(), filter=set(visible), limit=limit, sortedby=order,
-                                          terms=False))
-            scored = False
+            return sorted(results, key=lambda h: (-round(h.score, 6), -h["year"], -h.get("replications", 0))), True
+        if sort == "replicated":
+            order: Any = [FieldFacet("replications", reverse=True), FieldFacet("year", reverse=True)]
+        elif sort == "title":
+            order = FieldFacet("title_sort")
+        else:  # newest, and browsing without a query
+            order = [FieldFacet("year", reverse=True), FieldFacet("title_sort")]
+        return list(searcher.search(q or wq.Every(), filter=set(visible), limit=limit, sortedby=order,
+                                    terms=False)), False
+
+    def _hits(self, ranked: list[Any], scored: bool, concepts: list[Concept]) -> list[SearchHit]:
         words, stems = self._highlight_terms(concepts)
         hits = []
-        for hit in ranked[(page - 1) * per_page: limit]:
+        for hit in ranked:
             stored = hit.fields()
             meta = stored.get("meta", {})
             texts = [stored.get("body", ""), stored.get("summary", "")] if words else [stored.get("summary", "")]

@@ -31,10 +31,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["kb.content"] = content
     app.extensions["kb.search"] = SearchIndex(app.config["INDEX_DIR"])
 
-    from kb.web import filters, pages
+    from kb.web import api, feeds, filters, http, i18n, pages
 
+    i18n.init_app(app)
+    http.init_app(app)
     filters.register(app)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(feeds.bp)
 
     from kb.cli import register_commands
 

@@ -1,42 +1,43 @@
-"""Display labels for facet names and values (Indonesian)."""
+"""Display labels for facet names and values, in the page's language."""
 from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
 
 from kb.content import regions, vocab
 
 FACET_LABELS = {
-    "sector": "Sektor",
-    "province": "Provinsi",
-    "region": "Kabupaten/kota",
-    "award": "Penghargaan",
-    "award_year": "Tahun penghargaan",
-    "year": "Tahun mulai",
-    "stage": "Tahap",
-    "status": "Status",
-    "digital": "Digital",
-    "cost": "Biaya",
-    "complexity": "Kompleksitas",
+    "sector": _l("Sektor"),
+    "province": _l("Provinsi"),
+    "region": _l("Kabupaten/kota"),
+    "award": _l("Penghargaan"),
+    "award_year": _l("Tahun penghargaan"),
+    "year": _l("Tahun mulai"),
+    "stage": _l("Tahap"),
+    "status": _l("Status"),
+    "digital": _l("Digital"),
+    "cost": _l("Biaya"),
+    "complexity": _l("Kompleksitas"),
 }
+_VOCABS = {"stage": vocab.STAGES, "status": vocab.STATUSES, "cost": vocab.LEVELS, "complexity": vocab.LEVELS,
+           "form": vocab.FORMS, "initiator": vocab.INITIATORS, "proof": vocab.PROOFS, "language": vocab.LANGUAGES}
 
 
 def facet_label(name: str) -> str:
-    return FACET_LABELS.get(name, name)
+    return str(FACET_LABELS.get(name, name))
 
 
-def facet_value_label(name: str, value: str, awards: dict | None = None) -> str:
+def facet_value_label(name: str, value: str, lang: str = "id", awards: dict | None = None) -> str:
     """Human label for a facet value: sector names, region names, award names, vocabulary labels."""
     if name == "sector":
-        return vocab.label(vocab.sectors(), value)
+        return vocab.label(vocab.sectors(), value, lang)
     if name in ("province", "region"):
         region = regions.get_region(value)
         return region.display_name if region else value
-    if name == "award" and awards and value in awards:
-        return awards[value].name
-    if name == "stage":
-        return vocab.label(vocab.STAGES, value)
-    if name == "status":
-        return vocab.label(vocab.STATUSES, value)
-    if name in ("cost", "complexity"):
-        return vocab.label(vocab.LEVELS, value)
+    if name == "award":
+        return awards[value].name if awards and value in awards else value
     if name == "digital":
-        return {"ya": "Ya", "tidak": "Tidak"}.get(value, value)
+        yes_no = {"ya": ("Ya", "Yes"), "tidak": ("Tidak", "No")}
+        return vocab.label(yes_no, value, lang)
+    if name in _VOCABS:
+        return vocab.label(_VOCABS[name], value, lang)
     return value

@@ -1,0 +1,135 @@
+"""The read-only JSON API (`/api/v1`), described by `/api/openapi.json`."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from flask import Blueprint, Response, abort, jsonify, redirect, request, url_for
+
+from kb.content import browse, vocab
+from kb.web.data import innovation_payload, listing_row, search_payload
+from kb.web.i18n import current_language
+from kb.web.openapi import openapi_document
+from kb.web.pages import catalogue, search_index
+from kb.web.params import SearchParams, parse_search
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+EXPORT_FIELDS = ("slug", "title", "full_name", "summary", "agency", "region", "region_code", "year", "sectors",
+                 "awards", "stage", "status", "digital", "cost", "complexity", "replications", "updated", "url")
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    return jsonify(openapi_document(request.host_url.rstrip("/")))
+
+
+@bp.get("/v1/search")
+def search() -> Response:
+    params = parse_search(request.args, allow_per_page=True)
+    result = search_index().search(params.q, filters=params.filters, sort=params.sort, page=params.page,
+                                   per_page=params.per_page)
+    data = search_payload(result, params, catalogue(), current_language())
+    keys = ("query", "total", "page", "per_page", "sort", "filters", "suggestion", "corrected", "results")
+    out = {k: data[k] for k in keys}
+    out["facets"] = {name: [{k: f[k] for k in ("value", "label", "count", "selected")} for f in values]
+                     for name, values in data["facets"].items()}
+    return jsonify(out)
+
+
+@bp.get("/v1/suggest")
+def suggest() -> Response:
+    q = request.args.get("q", "")[:100]
+    return jsonify({"query": q, "suggestions": search_index().complete(q)})
+
+
+def _filtered_rows() -> tuple[list[dict], SearchParams]:
+    """Rows for the whole catalogue or for the current query and filters, in result order."""
+    params = parse_search(request.args, allow_per_page=True)
+    cat = catalogue()
+    sort = params.sort if params.q or request.args.get("sort") else "newest"
+    slugs = search_index().matching_slugs(params.q, filters=params.filters, sort=sort)
+    return [listing_row(cat.innovations[s], cat) for s in slugs if s in cat.innovations], params
+
+
+@bp.get("/v1/innovations")
+def innovations() -> Response:
+    rows, params = _filtered_rows()
+    start = (params.page - 1) * params.per_page
+    return jsonify({"total": len(rows), "page": params.page, "per_page": params.per_page,
+                    "results": rows[start: start + params.per_page]})
+
+
+@bp.get("/v1/innovations/<slug>")
+def innovation(slug: str) -> Response:
+    cat = catalogue()
+    found = cat.innovations.get(slug)
+    if found is None:
+        canonical = cat.canonical_slug(slug)
+        if canonical is None:
+            abort(404, description=f"no innovation {slug!r}")
+        return redirect(url_for("api.innovation", slug=canonical), code=301)
+    return jsonify(innovation_payload(found, cat, search_index()))
+
+
+@bp.get("/v1/awards")
+def awards() -> Response:
+    cat = catalogue()
+    return jsonify({"awards": [
+        {"slug": slug, "name": cat.awards[slug].name, "organizer": cat.awards[slug].organizer,
+         "url": cat.awards[slug].url, "innovations": count,
+         "years": [{"year": y, "innovations": n} for y, n in browse.award_years(cat, slug)],
+         "page": url_for("pages.award", award=slug, _external=True)}
+        for slug, count in browse.award_counts(cat)]})
+
+
+@bp.get("/v1/regions")
+def regions() -> Response:
+    rows = browse.region_counts(catalogue())
+    for row in rows:
+        row["page"] = url_for("pages.region", code=row["code"], _external=True)
+    return jsonify({"regions": rows})
+
+
+@bp.get("/v1/sectors")
+def sectors() -> Response:
+    lang = current_language()
+    return jsonify({"sectors": [
+        {"slug": slug, "label": vocab.label(vocab.sectors(), slug, lang), "innovations": count,
+         "page": url_for("pages.sector", slug=slug, _external=True)}
+        for slug, count in browse.sector_counts(catalogue())]})
+
+
+@bp.get("/v1/export.json")
+def export_json() -> Response:
+    rows, _ = _filtered_rows()
+    response = Response(json.dumps({"total": len(rows), "results": rows}, ensure_ascii=False),
+                        mimetype="application/json")
+    response.headers["Content-Disposition"] = "attachment; filename=lumbung-inovasi.json"
+    return response
+
+
+@bp.get("/v1/export.csv")
+def export_csv() -> Response:
+    rows, _ = _filtered_rows()
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=EXPORT_FIELDS, extrasaction="ignore")
+    writer.writeheader()
+    for row in rows:
+        flat = dict(row)
+        flat["sectors"] = ";".join(row["sectors"])
+        flat["awards"] = ";".join(f"{a['award']} {a['year']}" + (f" {a['rank']}" if a["rank"] else "")
+                                  for a in row["awards"])
+        flat["digital"] = "" if row["digital"] is None else ("ya" if row["digital"] else "tidak")
+        writer.writerow({k: _csv_safe(v) for k, v in flat.items()})
+    response = Response("\ufeff" + buffer.getvalue(), mimetype="text/csv")
+    response.headers["Content-Disposition"] = "attachment; filename=lumbung-inovasi.csv"
+    return response
+
+
+def _csv_safe(value: object) -> object:
+    """Neutralise spreadsheet formulas in exported text (CSV injection)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value

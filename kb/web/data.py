@@ -1,0 +1,121 @@
+"""Plain data dicts shared by the HTML pages and the JSON API (one builder, two renderings)."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any
+
+from flask import url_for
+
+from kb.content import vocab
+from kb.content.browse import replication_count
+from kb.content.loader import Catalogue
+from kb.content.model import Innovation
+from kb.content.render import render_markdown
+from kb.search import SearchIndex, SearchResult
+from kb.search.facets import FACETS
+from kb.web.labels import facet_label, facet_value_label
+from kb.web.params import SearchParams
+
+
+def innovation_url(slug: str) -> str:
+    return url_for("pages.innovation", slug=slug, _external=True)
+
+
+def search_payload(result: SearchResult, params: SearchParams, cat: Catalogue, lang: str) -> dict[str, Any]:
+    """The search response: the /cari page and /api/v1/search render exactly this."""
+    return {
+        "query": params.q,
+        "total": result.total,
+        "page": result.page,
+        "per_page": result.per_page,
+        "pages": result.pages,
+        "sort": result.sort,
+        "filters": result.filters,
+        "suggestion": result.suggestion,
+        "corrected": result.corrected,
+        "results": [
+            {
+                "slug": hit.slug,
+                "title": hit.title,
+                "summary": hit.summary,
+                "snippet": str(hit.snippet),
+                "url": innovation_url(hit.slug),
+                "region": hit.region,
+                "year": hit.year,
+                "sectors": hit.sectors,
+                "awards": [{"award": a["award"], "name": cat.awards[a["award"]].name if a["award"] in cat.awards
+                            else a["award"], "year": a["year"], "rank": a.get("rank")} for a in hit.awards],
+                "replications": hit.replications,
+                "score": hit.score,
+            }
+            for hit in result.hits
+        ],
+        "facets": {
+            name: [{"value": f.value, "label": facet_value_label(name, f.value, lang, cat.awards),
+                    "count": f.count, "selected": f.selected} for f in result.facets.get(name, [])]
+            for name in FACETS
+        },
+        "facet_labels": {name: facet_label(name) for name in FACETS},
+    }
+
+
+def _jsonable(value: Any) -> Any:
+    if dataclasses.is_dataclass(value):
+        return {k: _jsonable(v) for k, v in dataclasses.asdict(value).items() if v not in (None, [], "")}
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+FRONT_MATTER_FIELDS = ("title", "full_name", "summary", "agency", "region", "region_code", "sectors", "year",
+                       "year_note", "tags", "language", "aliases", "stage", "status", "digital", "form",
+                       "initiator", "replicated_from", "complexity", "legal_basis", "sdgs", "updated", "verified")
+
+
+def innovation_payload(inn: Innovation, cat: Catalogue, index: SearchIndex) -> dict[str, Any]:
+    """Everything about one innovation: front matter, rendered body, replication trail, similar slugs."""
+    data: dict[str, Any] = {"slug": inn.slug, "url": innovation_url(inn.slug)}
+    for name in FRONT_MATTER_FIELDS:
+        value = getattr(inn, name)
+        if value not in (None, [], ""):
+            data[name] = _jsonable(value)
+    data["sector_labels"] = [vocab.label(vocab.sectors(), s) for s in inn.sectors]
+    data["awards"] = [{"award": a.award, "name": cat.awards[a.award].name, "year": a.year, "rank": a.rank,
+                       "url": a.url} for a in inn.awards if a.award in cat.awards]
+    data["cost"] = _jsonable(inn.cost) if inn.cost else None
+    data["contact"] = _jsonable(inn.contact) if inn.contact else None
+    data["sources"] = [_jsonable(s) for s in inn.sources]
+    data["replications"] = [_jsonable(r) for r in inn.replications]
+    data["replicated_by"] = [{"slug": r.slug, "title": r.title, "region": r.region, "year": r.year,
+                              "url": innovation_url(r.slug)} for r in cat.replicas_of(inn.slug)]
+    data["replication_count"] = replication_count(cat, inn)
+    data["similar"] = index.similar(inn.slug)
+    data["html"] = render_markdown(inn.body).html
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def listing_row(inn: Innovation, cat: Catalogue) -> dict[str, Any]:
+    """One innovation as a flat row for listings and exports."""
+    return {
+        "slug": inn.slug,
+        "title": inn.title,
+        "full_name": inn.full_name or "",
+        "summary": inn.summary,
+        "agency": inn.agency,
+        "region": inn.region,
+        "region_code": inn.region_code or "",
+        "year": inn.year,
+        "sectors": inn.sectors,
+        "awards": [{"award": a.award, "year": a.year, "rank": a.rank} for a in inn.awards],
+        "stage": inn.stage or "",
+        "status": inn.status or "",
+        "digital": inn.digital,
+        "cost": inn.cost.band if inn.cost else "",
+        "complexity": inn.complexity or "",
+        "replications": replication_count(cat, inn),
+        "updated": inn.updated.isoformat() if inn.updated else "",
+        "url": innovation_url(inn.slug),
+    }

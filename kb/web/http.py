@@ -1,0 +1,77 @@
+"""Response plumbing: cache validators (ETag, 304), gzip, CORS for the API, and error pages/JSON."""
+from __future__ import annotations
+
+import gzip
+import logging
+
+from flask import Flask, Response, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from kb.web.params import ParamError
+
+log = logging.getLogger(__name__)
+
+COMPRESSIBLE = ("text/", "application/json", "application/xml", "application/atom+xml", "image/svg+xml",
+                "application/javascript")
+MIN_GZIP_BYTES = 512
+
+
+def is_api() -> bool:
+    return request.path.startswith("/api/")
+
+
+def finish_response(response: Response) -> Response:
+    """ETag on every successful GET, 304 when the client has it, then gzip when asked for."""
+    if request.method not in ("GET", "HEAD") or response.status_code != 200 or response.direct_passthrough:
+        return response
+    if is_api():
+        response.headers["Access-Control-Allow-Origin"] = "*"
+    response.add_etag()
+    response.make_conditional(request)
+    if response.status_code != 200:
+        return response
+    mimetype = response.mimetype or ""
+    if ("gzip" in request.headers.get("Accept-Encoding", "") and mimetype.startswith(COMPRESSIBLE)
+            and "Content-Encoding" not in response.headers):
+        body = response.get_data()
+        if len(body) >= MIN_GZIP_BYTES:
+            response.set_data(gzip.compress(body, compresslevel=6))
+            response.headers["Content-Encoding"] = "gzip"
+            etag, weak = response.get_etag()
+            if etag:
+                response.set_etag(etag + "-gz", weak=weak)
+    response.vary.add("Accept-Encoding")
+    return response
+
+
+def _error(status: int, message: str):  # noqa: ANN202
+    if is_api():
+        response = jsonify({"error": {"status": status, "message": message}})
+        response.status_code = status
+        response.headers["Access-Control-Allow-Origin"] = "*"
+        return response
+    return render_template("error.html", status=status, message=message), status
+
+
+def init_app(app: Flask) -> None:
+    """Install the hooks and error handlers."""
+    app.after_request(finish_response)
+
+    @app.errorhandler(ParamError)
+    def bad_param(exc: ParamError):  # noqa: ANN202
+        return _error(400, str(exc))
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):  # noqa: ANN202
+        if exc.code == 404 and not is_api():
+            from kb.web.pages import not_found_page
+
+            return not_found_page()
+        if exc.code in (301, 302, 308):
+            return exc
+        return _error(exc.code or 500, exc.description or exc.name)
+
+    @app.errorhandler(Exception)
+    def server_error(exc: Exception):  # noqa: ANN202
+        log.exception("unhandled error on %s", request.path)
+        return _error(500, "internal error; it has been logged")
