@@ -22,8 +22,12 @@ def is_api() -> bool:
 
 def finish_response(response: Response) -> Response:
     """ETag on every successful GET, 304 when the client has it, then gzip when asked for."""
-    if request.method not in ("GET", "HEAD") or response.status_code != 200 or response.direct_passthrough:
+    if request.method not in ("GET", "HEAD") or response.status_code != 200:
         return response
+    if response.direct_passthrough:  # static files: small text assets are worth compressing too
+        if not (response.mimetype or "").startswith(COMPRESSIBLE) or (response.content_length or 0) > 2**20:
+            return response
+        response.direct_passthrough = False
     if is_api():
         response.headers["Access-Control-Allow-Origin"] = "*"
     response.add_etag()

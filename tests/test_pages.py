@@ -1,0 +1,143 @@
+"""Browse pages, award/region/sector pages, embed, feeds, sitemap, language switch, caching, page weight."""
+from __future__ import annotations
+
+import gzip
+import re
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import pytest
+
+from kb.web import create_app
+
+ROOT = Path(__file__).resolve().parent.parent
+ATOM = "{http://www.w3.org/2005/Atom}"
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+def test_home_has_counts_and_browse_links(client):
+    html = client.get("/").get_data(as_text=True)
+    assert "3 inovasi terdokumentasi" in html
+    assert 'href="/sektor/tenaga-kerja"' in html and 'href="/wilayah/35"' in html
+    assert 'href="/penghargaan/sinovik"' in html
+    assert "Paling banyak direplikasi" in html and "SIMPADU-PMI" in html
+
+
+def test_language_switch_persists(client):
+    english = client.get("/?lang=en")
+    assert 'lang="en"' in english.get_data(as_text=True)
+    assert "Browse" in english.get_data(as_text=True)
+    assert "lang=en" in english.headers.get("Set-Cookie", "")
+    again = client.get("/sektor/tenaga-kerja").get_data(as_text=True)  # the cookie keeps English
+    assert 'lang="en"' in again and "Labour" in again
+    assert 'href="/sektor/tenaga-kerja?lang=id"' in again  # a visible switch back
+    back = client.get("/?lang=id").get_data(as_text=True)
+    assert 'lang="id"' in back and "Jelajahi" in back
+
+
+def test_award_pages(client):
+    html = client.get("/penghargaan/sinovik").get_data(as_text=True)
+    assert "Kompetisi Inovasi Pelayanan Publik (KIPP)" in html
+    assert re.search(r"<td>2018</td><td>Top 99</td><td><a href=\"/inovasi/simpadu-pmi\">", html)
+    assert "Program penghargaan inovasi." in html  # the programme's description
+    assert client.get("/penghargaan/sinovik/2018").status_code == 200
+    assert client.get("/penghargaan/sinovik/1999").status_code == 404
+    moved = client.get("/penghargaan/SINOVIK")
+    assert moved.status_code == 301 and moved.headers["Location"].endswith("/penghargaan/sinovik")
+    assert client.get("/penghargaan/adipura").status_code == 404
+    assert "United Nations Public Service Awards" in client.get("/penghargaan/").get_data(as_text=True)
+
+
+def test_region_pages(client):
+    province = client.get("/wilayah/35").get_data(as_text=True)
+    assert "Provinsi Jawa Timur" in province and "/inovasi/klinik-bumdesa" in province
+    assert 'href="/wilayah/35.10"' in province  # its regencies
+    regency = client.get("/wilayah/35.10").get_data(as_text=True)
+    originated, replicated = regency.split("Inovasi yang direplikasi di sini")
+    assert "/inovasi/simpadu-banyuwangi" in originated
+    assert "/inovasi/simpadu-pmi" in replicated
+    assert client.get("/wilayah/99").status_code == 404
+    assert client.get("/wilayah/").status_code == 200
+
+
+def test_sector_pages(client):
+    html = client.get("/sektor/tenaga-kerja").get_data(as_text=True)
+    assert "/inovasi/simpadu-pmi" in html and "/inovasi/klinik-bumdesa" not in html
+    assert client.get("/sektor/tidak-ada").status_code == 404
+    assert "Kesehatan" in client.get("/sektor/").get_data(as_text=True)
+
+
+def test_embed_card_is_small_and_links_out(client):
+    resp = client.get("/inovasi/simpadu-pmi/embed")
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 200 and len(html) < 3000
+    assert 'target="_top"' in html and "SIMPADU-PMI" in html and "Kabupaten" not in html
+    assert "Kompetisi Inovasi Pelayanan Publik (KIPP) 2018 (Top 99)" in html
+    assert client.get("/inovasi/simpadu/embed").status_code == 301
+    assert client.get("/inovasi/tidak-ada/embed").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/feed.xml", "/sektor/tenaga-kerja/feed.xml", "/penghargaan/sinovik/feed.xml"])
+def test_feeds_are_atom(client, path):
+    resp = client.get(path)
+    assert resp.mimetype == "application/atom+xml"
+    feed = ET.fromstring(resp.get_data())
+    assert feed.tag == f"{ATOM}feed"
+    entries = feed.findall(f"{ATOM}entry")
+    assert entries and all(e.find(f"{ATOM}link").get("href").startswith("http://localhost/inovasi/") for e in entries)
+
+
+def test_sitemap_robots_healthz(client):
+    urls = {u.find(f"{SITEMAP}loc").text for u in ET.fromstring(client.get("/sitemap.xml").get_data())}
+    assert {"http://localhost/inovasi/simpadu-pmi", "http://localhost/penghargaan/sinovik/2018",
+            "http://localhost/wilayah/35.10", "http://localhost/sektor/tenaga-kerja"} <= urls
+    robots = client.get("/robots.txt").get_data(as_text=True)
+    assert "Sitemap: http://localhost/sitemap.xml" in robots
+    health = client.get("/healthz")
+    assert health.status_code == 200 and health.get_json()["innovations"] == 3
+
+
+@pytest.mark.parametrize("path", ["/", "/cari?q=migran", "/inovasi/simpadu-pmi", "/penghargaan/sinovik",
+                                  "/wilayah/35", "/sektor/tenaga-kerja"])
+def test_every_page_has_canonical_og_and_landmarks(client, path):
+    html = client.get(path).get_data(as_text=True)
+    assert '<link rel="canonical" href="http://localhost/' in html
+    assert '<meta property="og:title"' in html and '<meta property="og:description"' in html
+    assert "<main" in html and 'role="search"' in html and '<label for="q"' in html
+    assert html.count("<h1") == 1
+
+
+def test_etag_304_and_gzip(client):
+    first = client.get("/inovasi/simpadu-pmi")
+    etag = first.headers["ETag"]
+    assert client.get("/inovasi/simpadu-pmi", headers={"If-None-Match": etag}).status_code == 304
+    zipped = client.get("/inovasi/simpadu-pmi", headers={"Accept-Encoding": "gzip"})
+    assert zipped.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(zipped.get_data()).decode() == first.get_data(as_text=True)
+    assert "Accept-Encoding" in zipped.headers["Vary"]
+
+
+def test_page_weight_under_100kb(client):
+    html = client.get("/inovasi/simpadu-pmi").get_data()
+    assets = 0
+    for path in re.findall(r'(?:href|src)="(/static/[^"]+)"', html.decode()):
+        with client.get(path) as resp:
+            assets += len(resp.get_data())
+    assert assets > 0 and len(html) + assets < 100_000
+
+
+def test_every_bundled_page_serves(tmp_path):
+    """The routes against the real bundled content: every innovation, award, region and sector page."""
+    app = create_app({"CONTENT_DIR": str(ROOT / "content"), "INDEX_DIR": str(tmp_path / "idx"), "TESTING": True})
+    client = app.test_client()
+    cat = app.extensions["kb.content"].get()
+    paths = ["/", "/cari", "/penghargaan/", "/wilayah/", "/sektor/", "/feed.xml", "/sitemap.xml"]
+    paths += [f"/inovasi/{slug}" for slug in cat.innovations] + [f"/inovasi/{s}/embed" for s in cat.innovations]
+    paths += [f"/penghargaan/{slug}" for slug in cat.awards]
+    sitemap = ET.fromstring(client.get("/sitemap.xml").get_data())
+    paths += [u.find(f"{SITEMAP}loc").text.replace("http://localhost", "") for u in sitemap]
+    for path in paths:
+        assert client.get(path).status_code == 200, path
+    for alias, slug in cat.aliases.items():
+        assert client.get(f"/inovasi/{alias}").headers["Location"].endswith(f"/inovasi/{slug}")
+    app.extensions["kb.search"].close()
