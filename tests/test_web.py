@@ -83,3 +83,11 @@ def test_search_page_facets_links_and_suggestion(client):
     assert "Klinik BUM Desa" not in filtered.split('<aside class="facets"')[0]
     empty = client.get("/cari?q=xyzzyq").get_data(as_text=True)
     assert "Tidak ada inovasi yang cocok" in empty
+
+
+def test_edited_content_becomes_searchable_without_restart(app, client, content_dir):
+    assert client.get("/cari?q=zamrud").get_data(as_text=True).count('class="card"') == 0
+    write_innovation(content_dir, "baru", title="Inovasi Zamrud", summary="Kata unik zamrud.")
+    app.extensions["kb.content"].interval = 0
+    html = client.get("/cari?q=zamrud").get_data(as_text=True)
+    assert "/inovasi/baru" in html

@@ -14,7 +14,7 @@ from frontmatter import YAMLHandler
 from kb.content.issues import Issue
 
 FM_BOUNDARY = YAMLHandler.FM_BOUNDARY  # the same delimiter rule python-frontmatter uses
-MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_FILE_BYTES = 1024 * 1024  # a write-up is a few KB; anything near 1 MB is a mistake
 _DATE_RE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 
 
@@ -39,7 +39,7 @@ def read_document(path: Path, display: str) -> Document | Issue:
         return Issue(display, None, "file", f"cannot be read: {exc.strerror or exc}")
     if len(raw) > MAX_FILE_BYTES:
         return Issue(display, None, "file", f"is {len(raw) / 2**20:.1f} MB; the limit is "
-                                            f"{MAX_FILE_BYTES // 2**20} MB")
+                                            f"{MAX_FILE_BYTES // 2**20} MB: split it or move attachments out")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -47,24 +47,25 @@ def _const(mapping: Mapping[str, Any]) -> Callable[[], Mapping[str, Any]]:
     return lambda: mapping
 
 
-TEXT = Spec("str")
+TEXT = Spec("str", max_len=300)
+LONG_TEXT = Spec("str", max_len=1000)
 TEXT_LIST = Spec("list", item=TEXT)
 YEAR = Spec("int", lo=MIN_YEAR)
 
 SOURCE = Spec(
     "object",
-    fields={"title": Spec("str", required=True), "url": Spec("url"), "date": Spec("partial_date")},
+    fields={"title": Spec("str", required=True, max_len=500), "url": Spec("url"), "date": Spec("partial_date")},
 )
 
 INNOVATION_SCHEMA: dict[str, Spec] = {
-    "title": Spec("str", required=True, help="nama inovasi"),
+    "title": Spec("str", required=True, max_len=200, help="nama inovasi"),
     "summary": Spec("str", required=True, max_len=SUMMARY_MAX, help="ringkasan"),
-    "agency": Spec("str", required=True, help="instansi pemrakarsa"),
-    "region": Spec("str", required=True, help="daerah asal"),
+    "agency": Spec("str", required=True, max_len=300, help="instansi pemrakarsa"),
+    "region": Spec("str", required=True, max_len=120, help="daerah asal"),
     "sectors": Spec("list", required=True, min_items=1, item=Spec("str", choices=vocab.sectors)),
     "year": Spec("int", required=True, lo=MIN_YEAR, help="tahun mulai diterapkan"),
-    "year_note": TEXT,
-    "full_name": TEXT,
+    "year_note": LONG_TEXT,
+    "full_name": Spec("str", max_len=300),
     "region_code": Spec("region_code"),
     "tags": TEXT_LIST,
     "language": Spec("str", choices=_const(vocab.LANGUAGES)),
@@ -106,11 +107,11 @@ INNOVATION_SCHEMA: dict[str, Spec] = {
         fields={
             "band": Spec("str", required=True, choices=_const(vocab.LEVELS)),
             "amount_idr": Spec("int", lo=0),
-            "note": TEXT,
+            "note": LONG_TEXT,
         },
     ),
     "complexity": Spec("str", choices=_const(vocab.LEVELS)),
-    "legal_basis": TEXT_LIST,
+    "legal_basis": Spec("list", item=LONG_TEXT),
     "contact": Spec(
         "object",
         fields={
@@ -128,8 +129,8 @@ INNOVATION_SCHEMA: dict[str, Spec] = {
 }
 
 AWARD_SCHEMA: dict[str, Spec] = {
-    "name": Spec("str", required=True),
-    "organizer": Spec("str", required=True),
+    "name": Spec("str", required=True, max_len=200),
+    "organizer": Spec("str", required=True, max_len=300),
     "url": Spec("url"),
     "sources": Spec("list", item=SOURCE),
     "updated": Spec("date"),
@@ -368,8 +369,12 @@ def _url(spec: Spec, value: Any, where: Path_, chk: Checker) -> Any:
     text = _str(spec, value, where, chk)
     if text is INVALID:
         return INVALID
-    if not text.lower().startswith(URL_SCHEMES) or any(c in text for c in " \"'<>"):
+    if not text.lower().startswith(URL_SCHEMES):
         chk.report(where, f"{text[:60]!r} is not a web address starting with http:// or https://")
+        return INVALID
+    if any(c in text for c in " \"'<>\\`") or any(ord(c) < 32 for c in text):
+        chk.report(where, f"{text[:60]!r} contains characters a web address cannot have (spaces, quotes, < >); "
+                          "percent-encode them")
         return INVALID
     return text
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from kb.content.loader import AWARDS_DIR, INNOVATIONS_DIR, Catalogue, iter_content_files, load_catalogue
@@ -27,9 +28,11 @@ def content_fingerprint(root: Path) -> tuple:
 class ContentStore:
     """Holds the current catalogue; `get()` reloads it at most every `interval` seconds if files changed."""
 
-    def __init__(self, root: Path | str, interval: float = 1.0) -> None:
+    def __init__(self, root: Path | str, interval: float = 1.0,
+                 on_reload: Callable[[Catalogue], object] | None = None) -> None:
         self.root = Path(root)
         self.interval = interval
+        self.on_reload = on_reload  # e.g. bring the search index up to date
         self._lock = threading.Lock()
         self._fingerprint = content_fingerprint(self.root)
         self._catalogue = load_catalogue(self.root)
@@ -50,4 +53,6 @@ class ContentStore:
                     log.info("content reloaded: %s", self._catalogue.summary_line())
                     for issue in self._catalogue.errors:
                         log.warning("%s", issue)
+                    if self.on_reload is not None:
+                        self.on_reload(self._catalogue)
         return self._catalogue

@@ -11,7 +11,7 @@ import logging
 import math
 import re
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -102,8 +102,10 @@ class SearchIndex:
     """One per process: keeps a searcher open and reopens it when the index generation changes."""
 
     def __init__(self, index_dir: Path | str, lexicon: Lexicon | None = None, spelling: bool = True,
-                 places: bool = True) -> None:
+                 places: bool = True, recover: Callable[[bool], object] | None = None) -> None:
+        """`recover(rebuild)` is called when the index is missing (False) or unreadable (True)."""
         self.index_dir = Path(index_dir)
+        self.recover = recover
         self.lexicon = default_lexicon() if lexicon is None else lexicon
         self.spelling = spelling  # spelling and places are switched off only to measure what they contribute
         self.places = places
@@ -121,6 +123,11 @@ class SearchIndex:
     def _current(self) -> _Generation | None:
         with self._lock:
             gen = store.current_generation(self.index_dir)
+            if gen is None and self.recover is not None:
+                log.warning("search index missing in %s: rebuilding it", self.index_dir)
+                self._close_locked()
+                self.recover(False)
+                gen = store.current_generation(self.index_dir)
             if gen is None:
                 return None
             if gen != self._gen_path or self._state is None:
@@ -230,9 +237,26 @@ class SearchIndex:
         return wq.Or(clauses) if clauses else None
 
     # -- search -----------------------------------------------------------------------------------
+    def _recovering(self, action: Callable[[], Any]) -> Any:
+        """Run `action`; if the index turns out unreadable, rebuild it (when we can) and run it once more."""
+        try:
+            return action()
+        except Exception as exc:  # noqa: BLE001 - a damaged index shows up as many different errors
+            if self.recover is None:
+                raise
+            log.warning("search index in %s is unreadable (%s: %s): rebuilding it", self.index_dir,
+                        type(exc).__name__, exc)
+            self.close()
+            self.recover(True)
+            return action()
+
     def search(self, query: str = "", filters: Mapping[str, list[str]] | None = None, sort: str = "relevance",
                page: int = 1, per_page: int = 20) -> SearchResult:
         """Ranked, filtered, faceted hits for `query`; an empty query lists everything (browse)."""
+        return self._recovering(lambda: self._search(query, filters, sort, page, per_page))
+
+    def _search(self, query: str, filters: Mapping[str, list[str]] | None, sort: str, page: int,
+                per_page: int) -> SearchResult:
         query, filters, sort = self._normalize(query, filters, sort)
         page = max(1, page)
         per_page = min(max(1, per_page), MAX_PER_PAGE)
@@ -249,6 +273,10 @@ class SearchIndex:
     def matching_slugs(self, query: str = "", filters: Mapping[str, list[str]] | None = None,
                        sort: str = "relevance", limit: int = MAX_RESULT_WINDOW) -> list[str]:
         """Every matching slug in result order (up to `limit`), without snippets or facets: for exports."""
+        return self._recovering(lambda: self._matching_slugs(query, filters, sort, limit))
+
+    def _matching_slugs(self, query: str, filters: Mapping[str, list[str]] | None, sort: str,
+                        limit: int) -> list[str]:
         query, filters, sort = self._normalize(query, filters, sort)
         state = self._current()
         if state is None:

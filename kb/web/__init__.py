@@ -8,8 +8,9 @@ from typing import Any
 from flask import Flask
 
 from kb import config as kb_config
+from kb.content.loader import Catalogue
 from kb.content.store import ContentStore
-from kb.search import SearchIndex, ensure_index
+from kb.search import SearchIndex, ensure_index, update_index
 
 log = logging.getLogger(__name__)
 
@@ -22,14 +23,21 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config["CONTENT_DIR"] = str(Path(settings["CONTENT_DIR"]))
     app.config["INDEX_DIR"] = str(Path(settings["INDEX_DIR"]))
 
-    content = ContentStore(app.config["CONTENT_DIR"])
+    def reindex(catalogue: Catalogue) -> None:  # edited content becomes searchable without a restart
+        log.info("%s", update_index(catalogue, app.config["INDEX_DIR"]).summary_line())
+
+    content = ContentStore(app.config["CONTENT_DIR"], on_reload=reindex)
     catalogue = content.get()
     for issue in catalogue.errors:
         log.warning("%s", issue)
     report = ensure_index(catalogue, app.config["INDEX_DIR"])
     log.info("%s", report.summary_line())
     app.extensions["kb.content"] = content
-    app.extensions["kb.search"] = SearchIndex(app.config["INDEX_DIR"])
+
+    def recover(rebuild: bool) -> None:
+        log.warning("%s", update_index(content.get(), app.config["INDEX_DIR"], rebuild=rebuild).summary_line())
+
+    app.extensions["kb.search"] = SearchIndex(app.config["INDEX_DIR"], recover=recover)
 
     from kb.web import api, feeds, filters, http, i18n, pages
 

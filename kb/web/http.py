@@ -48,6 +48,22 @@ def finish_response(response: Response) -> Response:
     return response
 
 
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+       "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors {ancestors}")
+EMBEDDABLE = {"pages.innovation_embed"}
+
+
+def security_headers(response: Response) -> Response:
+    """CSP without inline scripts, no MIME sniffing, a strict referrer; only the embed card may be framed."""
+    embeddable = request.endpoint in EMBEDDABLE
+    response.headers["Content-Security-Policy"] = CSP.format(ancestors="*" if embeddable else "'none'")
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
+    if not embeddable:
+        response.headers["X-Frame-Options"] = "DENY"
+    return response
+
+
 def _error(status: int, message: str):  # noqa: ANN202
     if is_api():
         response = jsonify({"error": {"status": status, "message": message}})
@@ -60,6 +76,7 @@ def _error(status: int, message: str):  # noqa: ANN202
 def init_app(app: Flask) -> None:
     """Install the hooks and error handlers."""
     app.after_request(finish_response)
+    app.after_request(security_headers)
 
     @app.errorhandler(ParamError)
     def bad_param(exc: ParamError):  # noqa: ANN202
