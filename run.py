@@ -1,5 +1,6 @@
 """Run Lumbung Inovasi: `python run.py` serves the site; `python run.py --help` lists the commands;
-`python run.py test [pytest args]` runs the test suite; `python run.py relevance` prints search quality.
+`python run.py test [pytest args]` runs the test suite; `python run.py relevance` prints search quality;
+`python run.py loadtest` runs a bounded load test against gunicorn.
 
 On first run it creates `.venv` from requirements.txt and re-runs itself inside it, so a fresh machine
 needs nothing but Python 3.11+.
@@ -14,6 +15,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
+TOOLS = {"relevance": "tools/relevance.py", "loadtest": "tools/loadtest.py"}  # developer tools, not app commands
 
 
 def _in_project_venv() -> bool:
@@ -47,11 +49,11 @@ if __name__ == "__main__":
 
         os.chdir(ROOT)
         sys.exit(pytest.main(sys.argv[2:]))
-    if sys.argv[1:2] == ["relevance"]:
+    if sys.argv[1:2] and sys.argv[1] in TOOLS:
         import runpy
 
         sys.argv = sys.argv[1:]
-        runpy.run_path(str(ROOT / "tools" / "relevance.py"), run_name="__main__")
+        runpy.run_path(str(ROOT / TOOLS[sys.argv[0]]), run_name="__main__")
         sys.exit(0)
     from kb.cli import cli
 

@@ -118,6 +118,8 @@ def update_index(catalogue: Catalogue, index_dir: Path | str, rebuild: bool = Fa
     index_dir = Path(index_dir)
     started = time.perf_counter()
     with store.write_lock(index_dir):
+        for name in store.remove_abandoned(index_dir):
+            log.warning("removed %s: an index build that did not finish", name)
         gen = store.current_generation(index_dir)
         manifest = store.read_manifest(gen) if gen else {}
         if rebuild or gen is None or manifest.get("schema_version") != SCHEMA_VERSION:

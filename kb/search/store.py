@@ -71,6 +71,17 @@ def publish(index_dir: Path, gen: Path) -> None:
             shutil.rmtree(child, ignore_errors=True)
 
 
+def remove_abandoned(index_dir: Path) -> list[str]:
+    """Delete generation folders without a manifest: builds that were killed. Call only under write_lock."""
+    current = current_generation(index_dir)
+    removed = []
+    for child in index_dir.iterdir() if index_dir.is_dir() else []:
+        if child.is_dir() and child.name.startswith("gen-") and child != current and not (child / MANIFEST).exists():
+            shutil.rmtree(child, ignore_errors=True)
+            removed.append(child.name)
+    return removed
+
+
 @contextlib.contextmanager
 def write_lock(index_dir: Path) -> Iterator[None]:
     """Exclusive lock for the one process that builds or updates the index."""

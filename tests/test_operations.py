@@ -1,0 +1,109 @@
+"""Operations: gunicorn workers serving one index while it is rebuilt, a killed indexer, a damaged index."""
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from kb.content import load_catalogue
+from kb.search import store, update_index
+from kb.web import create_app
+from tests.conftest import write_innovation
+from tools.loadtest import free_port, run_load, start_gunicorn
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "tests" / "relevance" / "corpus"
+
+
+def copy_corpus(target: Path, copies: int = 1) -> Path:
+    """The relevance fixture corpus, optionally multiplied (distinct slugs, no cross-links)."""
+    (target / "innovations").mkdir(parents=True)
+    shutil.copytree(CORPUS / "awards", target / "awards")
+    for n in range(copies):
+        for path in (CORPUS / "innovations").glob("*.md"):
+            text = path.read_text(encoding="utf-8")
+            text = "\n".join(line for line in text.splitlines()
+                             if not line.startswith(("replicated_from:", "aliases:")))
+            (target / "innovations" / f"{path.stem}-{n}.md").write_text(text + "\n", encoding="utf-8")
+    return target
+
+
+def test_gunicorn_workers_serve_while_the_index_is_rebuilt(tmp_path):
+    content = copy_corpus(tmp_path / "content")
+    index_dir = tmp_path / "index"
+    update_index(load_catalogue(content), index_dir)
+    proc = start_gunicorn(content, index_dir, workers=3, port=free_port())
+    port = int(proc.args[proc.args.index("--bind") + 1].rsplit(":", 1)[1])
+    stop = threading.Event()
+    writes = []
+
+    def writer() -> None:
+        n = 0
+        while not stop.is_set():
+            write_innovation(content, f"tambahan-{n % 3}", title=f"Tambahan {n}", summary="Inovasi tambahan.")
+            update_index(load_catalogue(content), index_dir, rebuild=(n % 2 == 0))
+            writes.append(n)
+            n += 1
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        figures = run_load(f"http://127.0.0.1:{port}", clients=6, seconds=6, max_requests=1500)
+    finally:
+        stop.set()
+        thread.join()
+        proc.terminate()
+        proc.wait(timeout=30)
+    assert len(writes) >= 3, writes
+    assert figures["requests"] > 100
+    assert figures["errors"] == 0, figures["error_samples"]
+
+
+def test_killed_indexer_leaves_the_previous_index_serving(tmp_path):
+    content = copy_corpus(tmp_path / "content", copies=8)  # ~480 documents: a build takes a while
+    index_dir = tmp_path / "index"
+    update_index(load_catalogue(content), index_dir)
+    before = store.current_generation(index_dir)
+    env = dict(os.environ, KB_NO_VENV="1")
+    proc = subprocess.Popen([sys.executable, str(ROOT / "run.py"), "index", "--rebuild", "--content-dir",
+                             str(content), "--index-dir", str(index_dir)], env=env, cwd=ROOT)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and len(list(index_dir.glob("gen-*"))) < 2:
+        time.sleep(0.02)  # wait until the new generation folder exists: the build is under way
+    time.sleep(0.3)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert store.current_generation(index_dir) == before  # readers still get the complete old index
+    app = create_app({"CONTENT_DIR": str(content), "INDEX_DIR": str(index_dir), "TESTING": True})
+    assert app.test_client().get("/api/v1/search").get_json()["total"] == 480
+    app.extensions["kb.search"].close()
+    assert [p.name for p in index_dir.glob("gen-*")] == [before.name]  # the half build was cleaned up
+
+
+@pytest.mark.parametrize("damage", ["delete", "corrupt"])
+def test_damaged_index_is_rebuilt_while_serving(tmp_path, content_dir, caplog, damage):
+    index_dir = tmp_path / "index"
+    app = create_app({"CONTENT_DIR": str(content_dir), "INDEX_DIR": str(index_dir), "TESTING": True})
+    client = app.test_client()
+    assert client.get("/api/v1/search?q=migran").get_json()["total"] >= 1
+    if damage == "delete":
+        shutil.rmtree(index_dir)
+    else:
+        app.extensions["kb.search"].close()  # a new worker opening the damaged files
+        for path in store.current_generation(index_dir).iterdir():
+            if path.name != store.MANIFEST:
+                path.write_bytes(b"\x00garbage" * 10)
+    with caplog.at_level(logging.WARNING):
+        resp = client.get("/api/v1/search?q=migran")
+    assert resp.status_code == 200 and resp.get_json()["total"] >= 1
+    assert any("rebuilding it" in r.getMessage() for r in caplog.records)
+    assert client.get("/cari?q=migran").status_code == 200
+    app.extensions["kb.search"].close()
