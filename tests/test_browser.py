@@ -1,0 +1,112 @@
+"""End-to-end in a real headless browser (Debian's chromium, driven by Playwright; no browser download).
+
+The journey an official takes: home -> search -> facet -> innovation -> alias redirect -> award page ->
+language switch, at phone and desktop widths, with no console errors; and the search form by keyboard only.
+Skipped when /usr/bin/chromium is missing, except in CI (CI=true), where .ci/run installs it.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from kb.web import create_app
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
+
+if not Path(CHROMIUM).exists():
+    if os.environ.get("CI") == "true":
+        raise RuntimeError(f"{CHROMIUM} is missing: .ci/run must install Debian's chromium")
+    pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
+
+from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
+
+SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory):
+    index_dir = tmp_path_factory.mktemp("browser") / "index"
+    app = create_app({"CONTENT_DIR": str(ROOT / "content"), "INDEX_DIR": str(index_dir)})
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    app.extensions["kb.search"].close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(params=list(SIZES))
+def page(request, browser):
+    context = browser.new_context(viewport=SIZES[request.param])
+    page = context.new_page()
+    page.problems = []  # type: ignore[attr-defined]
+    page.on("console", lambda m: m.type == "error" and page.problems.append(m.text))  # type: ignore[attr-defined]
+    page.on("pageerror", lambda e: page.problems.append(str(e)))  # type: ignore[attr-defined]
+    yield page
+    context.close()
+
+
+def test_official_journey(page: Page, base_url: str):
+    page.goto(base_url + "/")
+    expect(page.locator("h1")).to_contain_text("Inovasi pelayanan publik")
+    page.fill("#q-home", "pekerja migran")
+    page.press("#q-home", "Enter")
+    expect(page.locator("h1")).to_contain_text("pekerja migran")
+    expect(page.locator(".results .card").first).to_contain_text("SIMPADU-PMI")
+    total = page.locator(".results .card").count()
+    page.locator(".facets a", has_text="Tenaga Kerja").first.click()  # facet: sector
+    expect(page.locator(".facets li.selected")).to_contain_text("Tenaga Kerja")
+    assert "sector=tenaga-kerja" in page.url
+    assert 0 < page.locator(".results .card").count() <= total
+    page.locator(".results .card h2 a", has_text="SIMPADU-PMI").click()
+    expect(page.locator("h1")).to_have_text("SIMPADU-PMI")
+    expect(page.locator("#cara-replikasi")).to_be_visible()
+    page.goto(base_url + "/inovasi/simpadu")  # a former slug: 301 to the permalink
+    assert page.url.endswith("/inovasi/simpadu-pmi")
+    page.locator(".facts a", has_text="2018").first.click()  # the award, linked to its page
+    expect(page.locator("h1")).to_contain_text("2018")
+    expect(page.locator("table.holders")).to_contain_text("SIMPADU-PMI")
+    page.locator("a.lang").click()  # language switch, remembered on the next page
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    page.goto(base_url + "/sektor/")
+    expect(page.locator("h1")).to_have_text("Innovations by sector")
+    page.locator("a.lang").click()
+    expect(page.locator("html")).to_have_attribute("lang", "id")
+    assert page.problems == []  # type: ignore[attr-defined]
+
+
+def test_search_form_by_keyboard_only(page: Page, base_url: str):
+    page.goto(base_url + "/penghargaan/")
+    page.keyboard.press("Tab")
+    expect(page.locator(":focus")).to_have_text("Langsung ke isi")  # skip link first
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    expect(page.locator(":focus")).to_have_attribute("id", "q")
+    page.keyboard.type("BUMDes")
+    page.keyboard.press("Enter")
+    expect(page.locator(".results .card").first).to_contain_text("Klinik BUM Desa")
+    assert page.problems == []  # type: ignore[attr-defined]
+
+
+def test_pages_render_without_horizontal_scroll(page: Page, base_url: str):
+    for path in ["/", "/cari?q=kemiskinan", "/inovasi/jalin-matra-pfk", "/wilayah/35", "/penghargaan/sinovik"]:
+        page.goto(base_url + path)
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 1, (path, overflow)
+    assert page.problems == []  # type: ignore[attr-defined]
