@@ -15,6 +15,7 @@ from kb.content.issues import Issue
 
 FM_BOUNDARY = YAMLHandler.FM_BOUNDARY  # the same delimiter rule python-frontmatter uses
 MAX_FILE_BYTES = 1024 * 1024  # a write-up is a few KB; anything near 1 MB is a mistake
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ~10x faster, same safe subset
 _DATE_RE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 
 
@@ -62,7 +63,7 @@ def read_document(path: Path, display: str) -> Document | Issue:
     body = text[body_start:]
     body_line = text.count("\n", 0, body_start) + 1
 
-    loader = yaml.SafeLoader(fm_text)
+    loader = _LOADER(fm_text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None

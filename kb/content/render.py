@@ -82,3 +82,24 @@ def plain_text(body: str) -> str:
     html = _FOOTNOTES_RE.sub("", render_markdown(body).html)
     html = _BLOCK_END_RE.sub(lambda m: m.group(0) + "\n", html)
     return _html.unescape(nh3.clean(html, tags=set())).strip()
+
+
+_STRIP_RULES = [
+    (re.compile(r"^\[\^[^\]]+\]:.*$", re.M), ""),  # footnote definitions (citations)
+    (re.compile(r"\[\^[^\]]+\]"), ""),  # footnote references
+    (re.compile(r"<!--.*?-->", re.S), " "),
+    (re.compile(r"<[^>\n]{0,500}>"), " "),  # raw HTML tags (their text stays)
+    (re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)"), r"\1"),  # links and images -> their text
+    (re.compile(r"^\s{0,3}(#{1,6}|>|[-*+]|\d+[.)])\s+", re.M), ""),  # heading, quote and list markers
+    (re.compile(r"^\s*(```|~~~).*$|^\s*\|?[-:| ]{3,}\|?\s*$", re.M), ""),  # fences, table rules
+    (re.compile(r"[*_`|]+"), " "),  # emphasis, code, table pipes
+]
+
+
+def index_text(body: str) -> str:
+    """A fast approximation of `plain_text` for indexing large catalogues: Markdown syntax stripped by
+    regular expressions instead of rendering (rendering every body dominated index build time)."""
+    text = body
+    for pattern, replacement in _STRIP_RULES:
+        text = pattern.sub(replacement, text)
+    return _html.unescape(re.sub(r"[ \t]+", " ", text)).strip()

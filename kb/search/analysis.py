@@ -8,13 +8,14 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.analysis import Token, Tokenizer
 
-ANALYZER_VERSION = 2
+ANALYZER_VERSION = 3
 # Words, with inner hyphens/apostrophes/dots kept together ("simpadu-pmi", "e-ktp"); a trailing "+"
 # belongs to the name ("Dokter Plus+").
 TOKEN_PATTERN = r"\w+(?:[-'.]\w+)*\+?"
 _WORD_RE = re.compile(TOKEN_PATTERN, re.UNICODE)
+_SPLIT_RE = re.compile(r"[-'.+]")
 
 # Small curated list: function words only. Big published lists drop content words such as "kerja",
 # "umum" or "baru" that matter here (STACK-NOTES).
@@ -52,41 +53,69 @@ def split_words(text: str) -> list[str]:
     return [m.group(0).lower().rstrip("+") or m.group(0) for m in _WORD_RE.finditer(text)]
 
 
-class CompoundFilter(Filter):
-    """"simpadu-pmi" -> "simpadu", "pmi" and "simpadupmi": names are findable whole and by parts."""
+class IndonesianAnalyzer(Tokenizer):
+    """The whole chain in one pass: tokens, compounds, lowercase, stop words and (optionally) stems.
 
-    def __call__(self, tokens):  # noqa: ANN001, ANN204
-        shift = 0
-        for t in tokens:
-            text = t.text
-            parts = [p for p in re.split(r"[-'.+]", text) if p]
-            if getattr(t, "positions", False):
-                t.pos += shift
-            if len(parts) <= 1:
-                if parts:
-                    t.text = parts[0]
-                yield t
-                continue
-            base = t.pos if getattr(t, "positions", False) else 0
-            for index, part in enumerate(parts):
-                t.text = part
-                if getattr(t, "positions", False):
-                    t.pos = base + index
-                yield t
-            t.text = "".join(parts)
-            if getattr(t, "positions", False):
-                t.pos = base
+    Equivalent to a RegexTokenizer | compound splitter | LowercaseFilter | StopFilter | StemFilter chain,
+    but one generator instead of five per token: analysis dominated index build time.
+    """
+
+    def __init__(self, stemming: bool = True) -> None:
+        self.stemming = stemming
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, IndonesianAnalyzer) and other.stemming == self.stemming
+
+    def __hash__(self) -> int:
+        return hash(("IndonesianAnalyzer", self.stemming))
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,  # noqa: ANN001, ANN204
+                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            t.original = t.text = value
+            t.boost = 1.0
+            if positions:
+                t.pos = start_pos
+            if chars:
+                t.startchar, t.endchar = start_char, start_char + len(value)
             yield t
-            shift += len(parts) - 1
+            return
+        stemming = self.stemming
+        pos = start_pos
+        for match in _WORD_RE.finditer(value):
+            low = match.group(0).lower()
+            if low.isalnum():
+                emitted = ((low, pos),)
+                pos += 1
+            else:
+                parts = [p for p in _SPLIT_RE.split(low) if p]
+                if len(parts) <= 1:
+                    emitted = ((parts[0] if parts else low, pos),)
+                    pos += 1
+                else:  # "simpadu-pmi": the parts in sequence, and the joined name at the first position
+                    emitted = tuple((part, pos + i) for i, part in enumerate(parts)) + (("".join(parts), pos),)
+                    pos += len(parts)
+            for word, word_pos in emitted:
+                if removestops and word in STOP_WORDS:
+                    continue
+                t.text = stem(word) if stemming else word
+                if keeporiginal:
+                    t.original = word
+                t.boost = 1.0
+                t.stopped = False
+                if positions:
+                    t.pos = word_pos
+                if chars:
+                    t.startchar, t.endchar = start_char + match.start(), start_char + match.end()
+                yield t
 
 
-def stemming_analyzer():  # noqa: ANN201 - whoosh Analyzer
+def stemming_analyzer() -> IndonesianAnalyzer:
     """For the ranked text fields: compounds, lowercase, stop words, Sastrawi stems."""
-    return (RegexTokenizer(TOKEN_PATTERN) | CompoundFilter() | LowercaseFilter()
-            | StopFilter(stoplist=STOP_WORDS, minsize=1, renumber=False) | StemFilter(stemfn=stem, cachesize=-1))
+    return IndonesianAnalyzer(stemming=True)
 
 
-def exact_analyzer():  # noqa: ANN201
+def exact_analyzer() -> IndonesianAnalyzer:
     """For the unstemmed fields: exact names, acronyms, numbers, spelling suggestions."""
-    return RegexTokenizer(TOKEN_PATTERN) | CompoundFilter() | LowercaseFilter() | StopFilter(
-        stoplist=STOP_WORDS, minsize=1, renumber=False)
+    return IndonesianAnalyzer(stemming=False)

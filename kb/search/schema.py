@@ -5,7 +5,7 @@ from whoosh.fields import ID, NGRAMWORDS, NUMERIC, STORED, TEXT, Schema
 
 from kb.search.analysis import ANALYZER_VERSION, exact_analyzer, stemming_analyzer
 
-SCHEMA_VERSION = 100 + ANALYZER_VERSION * 10 + 3
+SCHEMA_VERSION = 100 + ANALYZER_VERSION * 10
 
 # Ranked fields and their BM25F boosts: names first, then summary and tags, then the body.
 FIELD_BOOSTS = {
