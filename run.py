@@ -15,7 +15,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
-TOOLS = {"relevance": "tools/relevance.py", "loadtest": "tools/loadtest.py"}  # developer tools, not app commands
+TOOLS = {"relevance": "tools/relevance.py", "loadtest": "tools/loadtest.py", "bench": "bench/run.py"}  # developer tools, not app commands
 
 
 def _in_project_venv() -> bool:

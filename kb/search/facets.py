@@ -5,9 +5,10 @@ and every *other* active filter, so choosing a value never hides its siblings (D
 """
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+
+from kb.search import bitset
 
 FACETS = ("sector", "province", "region", "award", "award_year", "year", "stage", "status", "digital",
           "cost", "complexity")
@@ -21,47 +22,52 @@ class FacetCount:
 
 
 class FacetTable:
-    """For one searcher generation: which docs hold which facet value."""
+    """For one searcher generation: which docs hold which facet value, as bitsets."""
 
-    def __init__(self, rows: Iterable[tuple[int, Mapping[str, list[str]]]]) -> None:
-        self.values: dict[int, Mapping[str, list[str]]] = {}
-        self.postings: dict[str, dict[str, set[int]]] = {name: {} for name in FACETS}
-        for docnum, facets in rows:
-            self.values[docnum] = facets
-            for name, vals in facets.items():
-                bucket = self.postings.setdefault(name, {})
-                for value in vals:
-                    bucket.setdefault(value, set()).add(docnum)
-        self.all_docs = frozenset(self.values)
+    def __init__(self, postings: Mapping[str, Mapping[str, int]], all_docs: int) -> None:
+        self.postings: dict[str, dict[str, int]] = {name: dict(postings.get(name, {})) for name in FACETS}
+        self.all_docs = all_docs
 
-    def allowed(self, filters: Mapping[str, list[str]], skip: str | None = None) -> set[int] | None:
+    @classmethod
+    def from_reader(cls, reader, fieldname: str = "facet") -> FacetTable:  # noqa: ANN001
+        """Read the "name=value" terms of the facet field: one bitset per facet value."""
+        all_docs = bitset.from_ids(reader.all_doc_ids())
+        postings: dict[str, dict[str, int]] = {}
+        for term in reader.lexicon(fieldname):
+            text = term.decode("utf-8") if isinstance(term, bytes) else term
+            name, _, value = text.partition("=")
+            ids = reader.postings(fieldname, text).all_ids()
+            postings.setdefault(name, {})[value] = bitset.from_ids(ids) & all_docs  # drop deleted documents
+        return cls(postings, all_docs)
+
+    def allowed(self, filters: Mapping[str, list[str]], skip: str | None = None) -> int | None:
         """Docs passing every filter except `skip`; None when nothing filters."""
-        result: set[int] | None = None
+        result: int | None = None
         for name, wanted in filters.items():
             if name == skip or not wanted:
                 continue
             bucket = self.postings.get(name, {})
-            docs: set[int] = set()
+            docs = 0
             for value in wanted:
-                docs |= bucket.get(value, set())
+                docs |= bucket.get(value, 0)
             result = docs if result is None else result & docs
         return result
 
-    def counts(self, matches: set[int] | frozenset[int], filters: Mapping[str, list[str]],
+    def counts(self, matches: int, filters: Mapping[str, list[str]],
                names: Iterable[str] = FACETS) -> dict[str, list[FacetCount]]:
         """Counts per facet value over the query's matches, each facet under the other filters."""
         out: dict[str, list[FacetCount]] = {}
         for name in names:
             others = self.allowed(filters, skip=name)
             docs = matches if others is None else matches & others
-            counter: Counter[str] = Counter()
-            for docnum in docs:
-                counter.update(self.values[docnum].get(name, ()))
             chosen = set(filters.get(name, ()))
+            counter = {value: (docs & bits).bit_count() for value, bits in self.postings.get(name, {}).items()}
+            counter = {value: n for value, n in counter.items() if n or value in chosen}
             for value in chosen - set(counter):
                 counter[value] = 0  # a selected value stays visible (to be removed) even at zero
-            ordered = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
             if name in ("year", "award_year"):
                 ordered = sorted(counter.items(), key=lambda kv: kv[0], reverse=True)
+            else:
+                ordered = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
             out[name] = [FacetCount(value, count, value in chosen) for value, count in ordered]
         return out

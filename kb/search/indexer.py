@@ -85,24 +85,26 @@ def to_document(innovation: Innovation, catalogue: Catalogue) -> dict[str, Any]:
         "awards": [{"award": a.award, "year": a.year, "rank": a.rank} for a in innovation.awards],
         "language": innovation.language,
         "full_name": innovation.full_name,
-        "facets": facet_values(innovation),
     }
+    plain = index_text(innovation.body)
+    # Sector labels are words people search for ("kesehatan", "pangan"): indexed with summary and tags.
+    labels = [label for s in innovation.sectors for label in vocab.sectors().get(s, ())]
     return {
         "slug": innovation.slug,
         "content_hash": fingerprint(innovation, catalogue),
         "title": innovation.title,
-        "full_name": innovation.full_name or "",
         "summary": innovation.summary,
-        # Sector labels are words people search for ("kesehatan", "pangan"): index them with the tags.
-        "tags": " ".join(innovation.tags + [label for s in innovation.sectors for label in vocab.sectors().get(s, ())]),
-        "agency": innovation.agency,
-        "body": index_text(innovation.body),
+        "plain": plain,
+        "name": "\n".join(n for n in names if n),
+        "about": "\n".join([innovation.summary, " ".join(innovation.tags), " ".join(labels)]),
+        "body": innovation.agency + "\n" + plain,
         "exact": "\n".join(names + [innovation.summary, " ".join(innovation.tags), innovation.slug]),
         "place": "\n".join(places),
         "complete": " ".join(n for n in names if n),
         "title_sort": innovation.title.lower(),
         "year": innovation.year,
         "replications": replications,
+        "facet": ",".join(f"{name}={value}" for name, values in facet_values(innovation).items() for value in values),
         "meta": meta,
     }
 

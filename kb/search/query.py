@@ -21,7 +21,7 @@ from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.sorting import FieldFacet
 
-from kb.search import store
+from kb.search import bitset, store
 from kb.search.analysis import STOP_WORDS, split_words, stem
 from kb.search.bestof import BestOf
 from kb.search.places import find_places, place_names, place_words
@@ -41,6 +41,8 @@ SORTS = ("relevance", "newest", "replicated", "title")
 EXPANSION_BOOST = 0.8
 PLACE_BOOST = 3.0
 EXACT_PHRASE_BOOST = 4.0
+POSTINGS_CACHE = 50_000
+MAX_VARIANTS = 8  # per concept: the typed form and its closest equivalents (the lexicon lists them in order)  # (field, term) doc sets kept per index generation
 _QUOTED_RE = re.compile(r'"([^"]+)"')
 
 
@@ -78,12 +80,30 @@ class SearchResult:
 
 @dataclass
 class _Generation:
-    """Per-index-generation caches: the searcher, facet table, speller."""
+    """Per-index-generation caches: the searcher, facet table, speller, posting sets."""
 
     searcher: Any
     facets: FacetTable
     speller: Speller
-    slugs: dict[str, int]
+    years: Any  # column readers: value by document number
+    replications: Any
+    postings: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    def docs(self, fieldname: str, term: str) -> int:
+        """Bitset of the documents containing `term` in `fieldname` (cached: match sets are built from these)."""
+        key = (fieldname, term)
+        found = self.postings.get(key)
+        if found is None:
+            reader = self.searcher.reader()
+            try:
+                found = bitset.from_ids(reader.postings(fieldname, term).all_ids()) & self.facets.all_docs \
+                    if (fieldname, term) in reader else 0
+            except Exception:  # noqa: BLE001 - an unknown term or field matches nothing
+                found = 0
+            if len(self.postings) > POSTINGS_CACHE:
+                self.postings.clear()
+            self.postings[key] = found
+        return found
 
 
 @dataclass
@@ -91,8 +111,8 @@ class _Run:
     """One resolved query: what to run and which documents it matches."""
 
     q: wq.Query | None
-    matches: frozenset[int] | set[int]
-    visible: frozenset[int] | set[int]
+    matches: int  # bitsets of document numbers
+    visible: int
     concepts: list[Concept]
     suggestion: str | None
     corrected: str | None
@@ -141,12 +161,9 @@ class SearchIndex:
 
     def _load(self, searcher: Any) -> _Generation:
         reader = searcher.reader()
-        rows = []
-        slugs = {}
-        for docnum in reader.all_doc_ids():
-            stored = reader.stored_fields(docnum)
-            rows.append((docnum, stored.get("meta", {}).get("facets", {})))
-            slugs[stored["slug"]] = docnum
+        facets = FacetTable.from_reader(reader)
+        years = reader.column_reader("year")
+        replications = reader.column_reader("replications")
         freq = {t.decode("utf-8") if isinstance(t, bytes) else t: reader.doc_frequency("exact", t)
                 for t in reader.lexicon("exact")}
         stems = set()
@@ -154,7 +171,7 @@ class SearchIndex:
             stems.update(t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.lexicon(name))
         for word in self.lexicon.words | place_words():
             freq.setdefault(word, 0)  # lexicon and place words are valid even if no write-up uses them
-        return _Generation(searcher, FacetTable(rows), Speller(freq, stems), slugs)
+        return _Generation(searcher, facets, Speller(freq, stems), years, replications)
 
     def _close_locked(self) -> None:
         if self._state is not None:
@@ -220,7 +237,7 @@ class SearchIndex:
         groups: list[wq.Query] = []
         for concept in concepts:
             variants = [self._variant_query(v, 1.0 if i == 0 else EXPANSION_BOOST, concept.place)
-                        for i, v in enumerate(concept.variants)]
+                        for i, v in enumerate(concept.variants[:MAX_VARIANTS])]
             groups.append(variants[0] if len(variants) == 1 else BestOf(variants))
         if not groups:
             return None
@@ -239,6 +256,10 @@ class SearchIndex:
     # -- search -----------------------------------------------------------------------------------
     def _recovering(self, action: Callable[[], Any]) -> Any:
         """Run `action`; if the index turns out unreadable, rebuild it (when we can) and run it once more."""
+        try:
+            return action()
+        except Exception:  # noqa: BLE001 - a generation replaced while we opened it: reopen the current one
+            self.close()
         try:
             return action()
         except Exception as exc:  # noqa: BLE001 - a damaged index shows up as many different errors
@@ -265,9 +286,10 @@ class SearchIndex:
             return SearchResult(query, 0, page, per_page, sort, filters=filters)
         run = self._resolve(query, filters, state)
         facets = state.facets.counts(run.matches, filters)
-        ranked, scored = self._ranked(state.searcher, run.q, run.visible, sort, page * per_page)
-        hits = self._hits(ranked[(page - 1) * per_page:], scored, run.concepts)
-        return SearchResult(query, len(run.visible), page, per_page, sort, hits, facets, filters, run.suggestion,
+        ranked, scored = self._ranked(state, run.q, run, sort, page * per_page)
+        hits = self._hits(state, ranked[(page - 1) * per_page:], scored, run.concepts)
+        return SearchResult(query, run.visible.bit_count(), page, per_page, sort, hits, facets, filters,
+                            run.suggestion,
                             run.corrected)
 
     def matching_slugs(self, query: str = "", filters: Mapping[str, list[str]] | None = None,
@@ -282,8 +304,8 @@ class SearchIndex:
         if state is None:
             return []
         run = self._resolve(query, filters, state)
-        ranked, _ = self._ranked(state.searcher, run.q, run.visible, sort, min(limit, MAX_RESULT_WINDOW))
-        return [hit["slug"] for hit in ranked]
+        ranked, _ = self._ranked(state, run.q, run, sort, min(limit, MAX_RESULT_WINDOW))
+        return [state.searcher.stored_fields(docnum)["slug"] for docnum, _ in ranked]
 
     @staticmethod
     def _normalize(query: str, filters: Mapping[str, list[str]] | None,
@@ -300,51 +322,95 @@ class SearchIndex:
         # Unknown typed words can match nothing: search the correction and say so ("showing results for").
         corrected = suggestion
         q = self._build(concepts) if query else None
-        matches = self._matches(state.searcher, q, state)
+        matches = self._concept_matches(concepts, state) if q is not None else state.facets.all_docs
         if q is not None and self.spelling and not (matches if allowed is None else matches & allowed):
             fuzzy = self._fuzzy(corrected_words)
-            found = self._matches(state.searcher, fuzzy, state) if fuzzy is not None else set()
+            found = bitset.from_ids(state.searcher.docs_for_query(fuzzy)) if fuzzy is not None else 0
             if found and (allowed is None or found & allowed):
                 q, matches = fuzzy, found
                 corrected = corrected or query
         visible = matches if allowed is None else matches & allowed
         return _Run(q, matches, visible, concepts, suggestion, corrected)
 
-    @staticmethod
-    def _matches(searcher: Any, q: wq.Query | None, state: _Generation) -> frozenset[int] | set[int]:
-        if q is None:
-            return state.facets.all_docs
-        return set(searcher.docs_for_query(q))
+    def _concept_matches(self, concepts: list[Concept], state: _Generation) -> int:
+        """The documents the built query matches, from cached posting sets instead of running the query.
+
+        Exact, because every clause `_variant_query` makes is either a term, or a phrase contained in the
+        all-words clause beside it; only place phrases need Whoosh (the words alone are not enough there).
+        """
+        matched = 0
+        for concept in concepts:
+            for words in concept.variants[:MAX_VARIANTS]:
+                matched |= self._variant_matches(words, concept.place, state)
+        return matched
 
     @staticmethod
-    def _ranked(searcher: Any, q: wq.Query | None, visible: set[int] | frozenset[int], sort: str,
-                limit: int) -> tuple[list[Any], bool]:
-        """The first `limit` hits in the requested order; whether their scores are relevance scores."""
-        if not visible:
+    def _variant_matches(words: tuple[str, ...], place: bool, state: _Generation) -> int:
+        parts = [p for w in words for p in re.split(r"[-'.+]", w) if p]
+        if not parts:
+            return 0
+        if place:
+            if len(parts) == 1:
+                return state.docs("place", parts[0]) | state.docs("body", stem(parts[0]))
+            phrases = wq.Or([wq.Phrase("place", parts), wq.Phrase("body", [stem(p) for p in parts])])
+            return bitset.from_ids(state.searcher.docs_for_query(phrases))
+        matched = -1  # all bits: the identity of AND
+        for part in parts:
+            docs = 0
+            for name in STEMMED_FIELDS:
+                docs |= state.docs(name, stem(part))
+            for name in UNSTEMMED_FIELDS:
+                docs |= state.docs(name, part)
+            matched &= docs
+        if len(parts) > 1:
+            matched |= state.docs("exact", "".join(parts))
+        return matched
+
+    @staticmethod
+    def _ranked(state: _Generation, q: wq.Query | None, run: _Run, sort: str,
+                limit: int) -> tuple[list[tuple[int, float]], bool]:
+        """(docnum, score) of the first `limit` results in the requested order; whether scores are relevance.
+
+        Whoosh ranks what the scoring query matches; documents in the match set that it does not reach
+        (possible with fuzzy fallbacks) follow, newest first, so totals and pages always agree.
+        """
+        if not run.visible:
             return [], False
-        if sort == "relevance" and q is not None:
-            results = searcher.search(q, filter=set(visible), limit=limit, terms=False)
+        searcher = state.searcher
+        only = set(bitset.to_ids(run.visible)) if run.visible != run.matches else None
+        scored = sort == "relevance" and q is not None
+        if scored:
+            results = searcher.search(q, filter=only, limit=limit, terms=False)
+            top = [(results.docnum(i), results.score(i)) for i in range(results.scored_length())]
             # Ties broken sensibly: the more recent, then the more replicated innovation first.
-            return sorted(results, key=lambda h: (-round(h.score, 6), -h["year"], -h.get("replications", 0))), True
-        if sort == "replicated":
-            order: Any = [FieldFacet("replications", reverse=True), FieldFacet("year", reverse=True)]
-        elif sort == "title":
-            order = FieldFacet("title_sort")
-        else:  # newest, and browsing without a query
-            order = [FieldFacet("year", reverse=True), FieldFacet("title_sort")]
-        return list(searcher.search(q or wq.Every(), filter=set(visible), limit=limit, sortedby=order,
-                                    terms=False)), False
+            top.sort(key=lambda pair: (-round(pair[1], 6), -state.years[pair[0]], -state.replications[pair[0]]))
+        else:
+            if sort == "replicated":
+                order: Any = [FieldFacet("replications", reverse=True), FieldFacet("year", reverse=True)]
+            elif sort == "title":
+                order = FieldFacet("title_sort")
+            else:  # newest, and browsing without a query
+                order = [FieldFacet("year", reverse=True), FieldFacet("title_sort")]
+            results = searcher.search(q or wq.Every(), filter=only, limit=limit, sortedby=order, terms=False)
+            top = [(results.docnum(i), 0.0) for i in range(results.scored_length())]
+        if len(top) < limit and len(top) < run.visible.bit_count():
+            seen = {docnum for docnum, _ in top}
+            rest = [d for d in bitset.to_ids(run.visible) if d not in seen]
+            rest.sort(key=lambda d: -state.years[d])
+            top += [(d, 0.0) for d in rest[: limit - len(top)]]
+        return top, scored
 
-    def _hits(self, ranked: list[Any], scored: bool, concepts: list[Concept]) -> list[SearchHit]:
+    def _hits(self, state: _Generation, ranked: list[tuple[int, float]], scored: bool,
+              concepts: list[Concept]) -> list[SearchHit]:
         words, stems = self._highlight_terms(concepts)
         hits = []
-        for hit in ranked:
-            stored = hit.fields()
+        for docnum, score in ranked:
+            stored = state.searcher.stored_fields(docnum)
             meta = stored.get("meta", {})
-            texts = [stored.get("body", ""), stored.get("summary", "")] if words else [stored.get("summary", "")]
+            texts = [stored.get("plain", ""), stored.get("summary", "")] if words else [stored.get("summary", "")]
             hits.append(SearchHit(
                 slug=stored["slug"], title=stored["title"], summary=stored["summary"],
-                snippet=make_snippet(texts, words, stems), score=round(float(hit.score), 4) if scored else 0.0,
+                snippet=make_snippet(texts, words, stems), score=round(float(score), 4) if scored else 0.0,
                 region=meta.get("region", ""), year=stored["year"], sectors=meta.get("sectors", []),
                 awards=meta.get("awards", []), replications=stored.get("replications", 0)))
         return hits
@@ -361,10 +427,11 @@ class SearchIndex:
     def similar(self, slug: str, limit: int = 5) -> list[str]:
         """Slugs of innovations most like this one (more-like-this on the body's distinctive terms)."""
         state = self._current()
-        if state is None or slug not in state.slugs:
+        docnum = state.searcher.document_number(slug=slug) if state is not None else None
+        if docnum is None:
             return []
-        docnum = state.slugs[slug]
-        results = state.searcher.more_like(docnum, "body", top=limit, numterms=25)
+        text = state.searcher.stored_fields(docnum).get("plain", "")
+        results = state.searcher.more_like(docnum, "body", text=text, top=limit + 1, numterms=25)
         return [r["slug"] for r in results if r["slug"] != slug][:limit]
 
     def complete(self, prefix: str, limit: int = 8) -> list[dict[str, str]]:

@@ -1,24 +1,22 @@
 """The Whoosh schema. SCHEMA_VERSION changes whenever fields or analysis change: old indexes get rebuilt."""
 from __future__ import annotations
 
-from whoosh.fields import ID, NGRAMWORDS, NUMERIC, STORED, TEXT, Schema
+from whoosh.fields import ID, KEYWORD, NGRAMWORDS, NUMERIC, STORED, TEXT, Schema
 
 from kb.search.analysis import ANALYZER_VERSION, exact_analyzer, stemming_analyzer
 
-SCHEMA_VERSION = 100 + ANALYZER_VERSION * 10
+SCHEMA_VERSION = 100 + ANALYZER_VERSION * 10 + 2
 
-# Ranked fields and their BM25F boosts: names first, then summary and tags, then the body.
+# Ranked fields and their BM25F boosts: names first, then summary/tags/sector labels, then the body (which
+# also holds the agency). Few fields on purpose: every query word becomes one clause per field.
 FIELD_BOOSTS = {
-    "title": 4.0,
-    "full_name": 3.0,
-    "summary": 2.0,
-    "tags": 2.0,
-    "agency": 1.0,
-    "body": 1.0,
+    "name": 4.0,  # title and full name
+    "about": 2.0,  # summary, tags, sector labels
+    "body": 1.0,  # agency and the write-up
     "exact": 2.0,  # unstemmed names, acronyms and numbers: "SIMPADU-PMI", "112"
-    "place": 1.5,  # region and province names, unstemmed
+    "place": 1.5,  # region, its province, replication regions; unstemmed
 }
-STEMMED_FIELDS = ("title", "full_name", "summary", "tags", "agency", "body")
+STEMMED_FIELDS = ("name", "about", "body")
 UNSTEMMED_FIELDS = ("exact", "place")
 
 
@@ -26,19 +24,21 @@ def get_schema() -> Schema:
     """Fields indexed for each innovation."""
     stemmed = stemming_analyzer()
     exact = exact_analyzer()
-    text = {name: TEXT(analyzer=stemmed, field_boost=FIELD_BOOSTS[name]) for name in STEMMED_FIELDS}
-    text["title"] = TEXT(analyzer=stemmed, field_boost=FIELD_BOOSTS["title"], stored=True)
-    text["summary"] = TEXT(analyzer=stemmed, field_boost=FIELD_BOOSTS["summary"], stored=True)
-    text["body"] = TEXT(analyzer=stemmed, field_boost=FIELD_BOOSTS["body"], stored=True)
     return Schema(
         slug=ID(stored=True, unique=True),
         content_hash=STORED(),
+        title=STORED(),
+        summary=STORED(),
+        plain=STORED(),  # the body as plain text, for snippets and more-like-this
+        name=TEXT(analyzer=stemmed, field_boost=FIELD_BOOSTS["name"]),
+        about=TEXT(analyzer=stemmed, field_boost=FIELD_BOOSTS["about"]),
+        body=TEXT(analyzer=stemmed, field_boost=FIELD_BOOSTS["body"]),
         exact=TEXT(analyzer=exact, field_boost=FIELD_BOOSTS["exact"], spelling=True),
         place=TEXT(analyzer=exact, field_boost=FIELD_BOOSTS["place"]),
         complete=NGRAMWORDS(minsize=2, maxsize=12, at="start", stored=False),
         title_sort=ID(sortable=True),
         year=NUMERIC(stored=True, sortable=True),
         replications=NUMERIC(stored=True, sortable=True),
-        meta=STORED(),  # display fields and facet values, read without touching the catalogue
-        **text,
+        facet=KEYWORD(commas=True),  # "sector=kesehatan,year=2020,...": facet bitsets come from its postings
+        meta=STORED(),  # display fields, read without touching the catalogue
     )

@@ -22,6 +22,8 @@ log = logging.getLogger(__name__)
 POINTER = "CURRENT"
 MANIFEST = "manifest.json"
 LOCK = ".write.lock"
+REPLACED = "REPLACED"  # marker written into a generation when CURRENT moves past it
+RETAIN_SECONDS = 60.0  # how long a replaced generation stays on disk for readers still opening it
 
 
 def current_generation(index_dir: Path) -> Path | None:
@@ -65,10 +67,23 @@ def publish(index_dir: Path, gen: Path) -> None:
     tmp = index_dir / (POINTER + ".tmp")
     tmp.write_text(gen.name + "\n", encoding="utf-8")
     os.replace(tmp, index_dir / POINTER)
-    keep = {gen.name} | ({previous.name} if previous else set())  # a reader may still be opening the old one
+    if previous is not None:
+        (previous / REPLACED).touch()
+    keep = {gen.name} | ({previous.name} if previous else set())
+    cutoff = time.time() - RETAIN_SECONDS
     for child in index_dir.iterdir():
         if child.is_dir() and child.name.startswith("gen-") and child.name not in keep:
-            shutil.rmtree(child, ignore_errors=True)
+            # A reader that read CURRENT a moment ago may still be opening an older generation (Whoosh opens
+            # some files lazily): only generations replaced a while ago are removed.
+            if _replaced_at(child) < cutoff:
+                shutil.rmtree(child, ignore_errors=True)
+
+
+def _replaced_at(gen: Path) -> float:
+    try:
+        return (gen / REPLACED).stat().st_mtime
+    except OSError:
+        return 0.0  # never published: nobody reads it
 
 
 def remove_abandoned(index_dir: Path) -> list[str]:

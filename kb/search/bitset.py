@@ -1,0 +1,30 @@
+"""Document sets as Python ints (bit n = document number n): union, intersection and counting of
+10 000-document sets in microseconds, which is what makes facet counts cheap (see STACK-NOTES)."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+_BYTE_BITS = [[bit for bit in range(8) if byte >> bit & 1] for byte in range(256)]
+
+
+def from_ids(ids: Iterable[int]) -> int:
+    """The bitset of these document numbers."""
+    ids = list(ids)
+    if not ids:
+        return 0
+    buffer = bytearray(max(ids) // 8 + 1)
+    for docnum in ids:
+        buffer[docnum >> 3] |= 1 << (docnum & 7)
+    return int.from_bytes(buffer, "little")
+
+
+def to_ids(bits: int) -> list[int]:
+    """The document numbers in a bitset, ascending."""
+    out: list[int] = []
+    if bits <= 0:
+        return out
+    for index, byte in enumerate(bits.to_bytes((bits.bit_length() + 7) // 8, "little")):
+        if byte:
+            base = index << 3
+            out.extend(base + bit for bit in _BYTE_BITS[byte])
+    return out
