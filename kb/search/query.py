@@ -16,18 +16,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from markupsafe import Markup
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.sorting import FieldFacet
 
-from kb.search import bitset, store
+from kb.search import bitset, ranking, store
 from kb.search.analysis import STOP_WORDS, split_words, stem
 from kb.search.bestof import BestOf
 from kb.search.places import find_places, place_names, place_words
 from kb.search.facets import FACETS, FacetCount, FacetTable
 from kb.search.lexicon import Concept, Lexicon, default_lexicon
-from kb.search.schema import STEMMED_FIELDS, UNSTEMMED_FIELDS
+from kb.search.schema import FIELD_BOOSTS, STEMMED_FIELDS, UNSTEMMED_FIELDS
+from kb.search.scoring import Scorer
 from kb.search.snippets import make_snippet
 from kb.search.spelling import Speller
 
@@ -42,7 +44,9 @@ EXPANSION_BOOST = 0.8
 PLACE_BOOST = 3.0
 EXACT_PHRASE_BOOST = 4.0
 POSTINGS_CACHE = 50_000
-MAX_VARIANTS = 8  # per concept: the typed form and its closest equivalents (the lexicon lists them in order)  # (field, term) doc sets kept per index generation
+MAX_VARIANTS = 8  # per concept: the typed form and its closest equivalents (the lexicon lists them in order)
+SCORED_VARIANTS = 5  # of those, ranked by Whoosh; matches of the others follow them (see _ranked)
+PHRASE_FIELDS = ("name", "about")  # (field, term) doc sets kept per index generation
 _QUOTED_RE = re.compile(r'"([^"]+)"')
 
 
@@ -85,8 +89,10 @@ class _Generation:
     searcher: Any
     facets: FacetTable
     speller: Speller
-    years: Any  # column readers: value by document number
-    replications: Any
+    scorer: Scorer
+    years: np.ndarray  # by document number
+    replications: np.ndarray
+    title_rank: np.ndarray
     postings: dict[tuple[str, str], int] = field(default_factory=dict)
 
     def docs(self, fieldname: str, term: str) -> int:
@@ -116,6 +122,7 @@ class _Run:
     concepts: list[Concept]
     suggestion: str | None
     corrected: str | None
+    fuzzy: bool = False  # matched only by the fuzzy fallback: ranked by Whoosh
 
 
 class SearchIndex:
@@ -162,8 +169,14 @@ class SearchIndex:
     def _load(self, searcher: Any) -> _Generation:
         reader = searcher.reader()
         facets = FacetTable.from_reader(reader)
-        years = reader.column_reader("year")
-        replications = reader.column_reader("replications")
+        size = reader.doc_count_all()
+        years = np.fromiter((int(v or 0) for v in reader.column_reader("year")), np.int32, count=size)
+        replications = np.fromiter((int(v or 0) for v in reader.column_reader("replications")), np.int32,
+                                   count=size)
+        titles = list(reader.column_reader("title_sort"))
+        title_rank = np.empty(size, np.int32)
+        title_rank[np.argsort(np.array(titles, dtype=object), kind="stable")] = np.arange(size, dtype=np.int32)
+        scorer = Scorer(reader, FIELD_BOOSTS, reader.all_doc_ids())
         freq = {t.decode("utf-8") if isinstance(t, bytes) else t: reader.doc_frequency("exact", t)
                 for t in reader.lexicon("exact")}
         stems = set()
@@ -171,7 +184,7 @@ class SearchIndex:
             stems.update(t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.lexicon(name))
         for word in self.lexicon.words | place_words():
             freq.setdefault(word, 0)  # lexicon and place words are valid even if no write-up uses them
-        return _Generation(searcher, facets, Speller(freq, stems), years, replications)
+        return _Generation(searcher, facets, Speller(freq, stems), scorer, years, replications, title_rank)
 
     def _close_locked(self) -> None:
         if self._state is not None:
@@ -224,8 +237,9 @@ class SearchIndex:
             clauses += [wq.Term(f, parts[0]) for f in UNSTEMMED_FIELDS]
             return wq.Or(clauses, boost=boost)
         stem_parts = [stem(p) for p in parts]
-        clauses = [wq.Phrase(f, stem_parts) for f in STEMMED_FIELDS]
-        clauses += [wq.Phrase(f, parts) for f in UNSTEMMED_FIELDS]
+        # Phrases only in the short fields: in the body they cost much and the all-words clause covers it.
+        clauses = [wq.Phrase(f, stem_parts) for f in PHRASE_FIELDS]
+        clauses.append(wq.Phrase("exact", parts))
         joined = "".join(parts)
         clauses.append(wq.Term("exact", joined, boost=1.5))  # "si pandu" / "simpadu-pmi" as one word
         loose = wq.And([wq.Or([wq.Term(f, s) for f in STEMMED_FIELDS] + [wq.Term(f, p) for f in UNSTEMMED_FIELDS])
@@ -237,7 +251,7 @@ class SearchIndex:
         groups: list[wq.Query] = []
         for concept in concepts:
             variants = [self._variant_query(v, 1.0 if i == 0 else EXPANSION_BOOST, concept.place)
-                        for i, v in enumerate(concept.variants[:MAX_VARIANTS])]
+                        for i, v in enumerate(concept.variants[:SCORED_VARIANTS])]
             groups.append(variants[0] if len(variants) == 1 else BestOf(variants))
         if not groups:
             return None
@@ -327,8 +341,8 @@ class SearchIndex:
             fuzzy = self._fuzzy(corrected_words)
             found = bitset.from_ids(state.searcher.docs_for_query(fuzzy)) if fuzzy is not None else 0
             if found and (allowed is None or found & allowed):
-                q, matches = fuzzy, found
-                corrected = corrected or query
+                visible = found if allowed is None else found & allowed
+                return _Run(fuzzy, found, visible, concepts, suggestion, corrected or query, fuzzy=True)
         visible = matches if allowed is None else matches & allowed
         return _Run(q, matches, visible, concepts, suggestion, corrected)
 
@@ -369,35 +383,18 @@ class SearchIndex:
     @staticmethod
     def _ranked(state: _Generation, q: wq.Query | None, run: _Run, sort: str,
                 limit: int) -> tuple[list[tuple[int, float]], bool]:
-        """(docnum, score) of the first `limit` results in the requested order; whether scores are relevance.
-
-        Whoosh ranks what the scoring query matches; documents in the match set that it does not reach
-        (possible with fuzzy fallbacks) follow, newest first, so totals and pages always agree.
-        """
+        """(docnum, score) of the first `limit` results in the requested order; whether scores are relevance."""
         if not run.visible:
             return [], False
-        searcher = state.searcher
-        only = set(bitset.to_ids(run.visible)) if run.visible != run.matches else None
+        visible = ranking.mask_of(run.visible, state.scorer.size)
         scored = sort == "relevance" and q is not None
-        if scored:
-            results = searcher.search(q, filter=only, limit=limit, terms=False)
-            top = [(results.docnum(i), results.score(i)) for i in range(results.scored_length())]
-            # Ties broken sensibly: the more recent, then the more replicated innovation first.
-            top.sort(key=lambda pair: (-round(pair[1], 6), -state.years[pair[0]], -state.replications[pair[0]]))
-        else:
-            if sort == "replicated":
-                order: Any = [FieldFacet("replications", reverse=True), FieldFacet("year", reverse=True)]
-            elif sort == "title":
-                order = FieldFacet("title_sort")
-            else:  # newest, and browsing without a query
-                order = [FieldFacet("year", reverse=True), FieldFacet("title_sort")]
-            results = searcher.search(q or wq.Every(), filter=only, limit=limit, sortedby=order, terms=False)
-            top = [(results.docnum(i), 0.0) for i in range(results.scored_length())]
-        if len(top) < limit and len(top) < run.visible.bit_count():
-            seen = {docnum for docnum, _ in top}
-            rest = [d for d in bitset.to_ids(run.visible) if d not in seen]
-            rest.sort(key=lambda d: -state.years[d])
-            top += [(d, 0.0) for d in rest[: limit - len(top)]]
+        if scored and run.fuzzy:  # rare: fuzzy terms have no cached postings; let Whoosh rank them
+            only = set(bitset.to_ids(run.visible)) if run.visible != run.matches else None
+            results = state.searcher.search(q, filter=only, limit=limit, terms=False)
+            return [(results.docnum(i), results.score(i)) for i in range(results.scored_length())], True
+        scores = ranking.concept_scores(run.concepts, state.scorer) if scored else None
+        top = ranking.order(visible, scores, sort if q is not None or sort != "relevance" else "newest",
+                            state.years, state.replications, state.title_rank, limit)
         return top, scored
 
     def _hits(self, state: _Generation, ranked: list[tuple[int, float]], scored: bool,
