@@ -234,7 +234,7 @@ def build_sqlite(corpus: Path, db: Path) -> float:
     conn.execute("CREATE TABLE innovations (slug TEXT PRIMARY KEY, title TEXT, summary TEXT, body TEXT, "
                  "sector TEXT, region TEXT, province TEXT, year INTEGER)")
     conn.executemany("INSERT INTO innovations VALUES (?,?,?,?,?,?,?,?)", [
-        (i.slug, i.title, i.summary, index_text(i.body), i.sectors[0], i.region_code or "", i.province_code or "",
+        (i.slug, i.title, i.summary, index_text(i.load_body()), i.sectors[0], i.region_code or "", i.province_code or "",
          i.year) for i in catalogue.innovations.values()])
     for column in ("sector", "region", "province", "year"):
         conn.execute(f"CREATE INDEX idx_{column} ON innovations({column})")

@@ -23,6 +23,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("HOST", "127.0.0.1", "address `serve` listens on"),
     Setting("PORT", 5000, "port `serve` listens on"),
     Setting("DEBUG", False, "Flask debug mode; never in production"),
+    Setting("RELOAD_INTERVAL", 1.0, "seconds between checks for changed content files (0: never)"),
 )
 ENV_PREFIX = "KB_"
 _TYPES = {s.name: type(s.default) for s in SETTINGS}
@@ -60,11 +61,11 @@ def _convert(name: str, raw: str) -> Any:
     kind = _TYPES[name]
     if kind is bool:
         return raw.strip().lower() in {"1", "true", "yes", "on"}
-    if kind is int:
+    if kind in (int, float):
         try:
-            return int(raw)
+            return kind(raw)
         except ValueError as exc:
-            raise ValueError(f"{ENV_PREFIX}{name} must be a whole number, got {raw!r}") from exc
+            raise ValueError(f"{ENV_PREFIX}{name} must be a number, got {raw!r}") from exc
     return raw
 
 

@@ -89,7 +89,8 @@ def content_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def app(content_dir: Path, tmp_path: Path):
-    app = create_app({"CONTENT_DIR": str(content_dir), "INDEX_DIR": str(tmp_path / "index"), "TESTING": True})
+    app = create_app({"CONTENT_DIR": str(content_dir), "INDEX_DIR": str(tmp_path / "index"), "TESTING": True,
+                      "RELOAD_INTERVAL": 0})
     yield app
     app.extensions["kb.search"].close()
 

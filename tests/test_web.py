@@ -53,7 +53,7 @@ def test_markdown_is_sanitized(app, client, content_dir):
     body = ("## Latar Belakang\n\n<script>alert('x')</script>\n\n[klik](javascript:alert(1))\n\n"
             "<img src=x onerror=alert(1)>\n\n<a href=\"data:text/html,hi\">d</a>\n\n## Cara Replikasi\n\nLangkah.\n")
     write_innovation(content_dir, "jahat", body=body, title="Uji Sanitasi")
-    app.extensions["kb.content"].interval = 0  # pick up the new file now, as the author preview does
+    app.extensions["kb.content"].refresh()  # what the watcher thread does within a second
     html = client.get("/inovasi/jahat").get_data(as_text=True)
     assert "<script>alert" not in html and "javascript:" not in html
     assert "onerror" not in html and "data:text/html" not in html
@@ -88,6 +88,24 @@ def test_search_page_facets_links_and_suggestion(client):
 def test_edited_content_becomes_searchable_without_restart(app, client, content_dir):
     assert client.get("/cari?q=zamrud").get_data(as_text=True).count('class="card"') == 0
     write_innovation(content_dir, "baru", title="Inovasi Zamrud", summary="Kata unik zamrud.")
-    app.extensions["kb.content"].interval = 0
+    app.extensions["kb.content"].refresh()
     html = client.get("/cari?q=zamrud").get_data(as_text=True)
     assert "/inovasi/baru" in html
+
+
+def test_watcher_thread_picks_up_changes(tmp_path, content_dir):
+    import time
+
+    from kb.web import create_app
+
+    app = create_app({"CONTENT_DIR": str(content_dir), "INDEX_DIR": str(tmp_path / "i3"), "RELOAD_INTERVAL": 0.05})
+    client = app.test_client()
+    assert client.get("/inovasi/baru-lagi").status_code == 404
+    write_innovation(content_dir, "baru-lagi", title="Baru Lagi", summary="Kata unik safir.")
+    deadline = time.monotonic() + 10
+    while client.get("/inovasi/baru-lagi").status_code != 200 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert client.get("/inovasi/baru-lagi").status_code == 200
+    assert client.get("/api/v1/search?q=safir").get_json()["total"] == 1  # indexed before it was served
+    app.extensions["kb.content"].stop()
+    app.extensions["kb.search"].close()

@@ -43,7 +43,7 @@ def baseline_ranker(catalogue, directory: Path) -> Ranker:
     ix = whoosh_index.create_in(str(directory), schema)
     writer = ix.writer()
     for inn in catalogue.innovations.values():
-        writer.add_document(slug=inn.slug, title=inn.title, summary=inn.summary, body=plain_text(inn.body))
+        writer.add_document(slug=inn.slug, title=inn.title, summary=inn.summary, body=plain_text(inn.load_body()))
     writer.commit()
     searcher = ix.searcher()
     parser = MultifieldParser(["title", "summary", "body"], schema, group=OrGroup)

@@ -5,6 +5,7 @@ replication links) need the whole folder, so they live here.
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import re
@@ -45,6 +46,7 @@ class Catalogue:
     aliases: dict[str, str] = field(default_factory=dict)  # alias -> canonical slug
     issues: list[Issue] = field(default_factory=list)
     files: int = 0
+    _replicas: dict[str, list[Innovation]] | None = field(default=None, repr=False, compare=False)
 
     @property
     def errors(self) -> list[Issue]:
@@ -75,7 +77,13 @@ class Catalogue:
 
     def replicas_of(self, slug: str) -> list[Innovation]:
         """Write-ups that say they replicate `slug` (the other direction of the trail)."""
-        return [i for i in self.innovations.values() if i.replicated_from == slug]
+        if self._replicas is None:
+            index: dict[str, list[Innovation]] = {}
+            for innovation in self.innovations.values():
+                if innovation.replicated_from:
+                    index.setdefault(innovation.replicated_from, []).append(innovation)
+            self._replicas = index
+        return list(self._replicas.get(slug, []))
 
     def with_award(self, award: str, year: int | None = None) -> list[tuple[Innovation, AwardRef]]:
         """Innovations holding an award (optionally of one year), newest first."""
@@ -84,15 +92,27 @@ class Catalogue:
         return sorted(found, key=lambda pair: (-pair[1].year, pair[0].title.lower()))
 
 
-def load_catalogue(root: Path | str) -> Catalogue:
+@dataclass
+class LoadCache:
+    """Per-file results kept between loads: a file whose size and mtime are unchanged is not parsed or
+    validated again (only the cross-file checks run over everything). Makes reloads after an edit cheap."""
+
+    documents: dict[str, tuple[tuple[int, int], Document | Issue]] = field(default_factory=dict)
+    built: dict[str, tuple[tuple, Innovation, list[Issue]]] = field(default_factory=dict)
+
+
+def load_catalogue(root: Path | str, cache: LoadCache | None = None) -> Catalogue:
     """Read `root/awards` and `root/innovations`; return what is valid and every issue."""
     root = Path(root)
     cat = Catalogue(root=root)
     if not root.is_dir():
         cat.issues.append(Issue(str(root), None, "content", "content folder does not exist"))
         return cat
-    award_docs = _read_all(root, AWARDS_DIR, cat)
-    innovation_docs = _read_all(root, INNOVATIONS_DIR, cat)
+    cache = cache if cache is not None else LoadCache()
+    award_docs = _read_all(root, AWARDS_DIR, cat, cache)
+    innovation_docs = _read_all(root, INNOVATIONS_DIR, cat, cache)
+    seen = {display for _, display in award_docs + innovation_docs}
+    cache.documents = {k: v for k, v in cache.documents.items() if k in seen or isinstance(v[1], Issue)}
 
     for doc, display in award_docs:
         award = _build_award(doc, display, cat)
@@ -105,10 +125,30 @@ def load_catalogue(root: Path | str) -> Catalogue:
 
     all_slugs = {Path(display).stem for _, display in innovation_docs}
     candidates: list[tuple[Innovation, Checker]] = []
+    awards_key = tuple(sorted(award_keys.items()))
+    built_cache: dict[str, tuple[tuple, Innovation, list[Issue]]] = {}
     for doc, display in innovation_docs:
-        built = _build_innovation(doc, display, award_keys)
-        if built is not None:
-            candidates.append(built)
+        key = (doc.content_hash, awards_key)
+        cached = cache.built.get(display)
+        if cached is not None and cached[0] == key:
+            innovation, chk = _clone(cached[1]), Checker(display, doc.lines)
+            chk.issues = list(cached[2])
+        else:
+            if doc.body is None:  # released after an earlier load; awards changed, so check it again
+                fresh = read_document(doc.path, display)
+                if isinstance(fresh, Issue):
+                    cat.issues.append(fresh)
+                    continue
+                doc = fresh
+            built = _build_innovation(doc, display, award_keys)
+            if built is None:
+                continue
+            innovation, chk = built
+            _release(doc)
+            cached = (key, _clone(innovation), list(chk.issues))
+        built_cache[display] = cached
+        candidates.append((innovation, chk))
+    cache.built = built_cache
     _check_identity(candidates, all_slugs)
     alias_map: dict[str, str] = {}
     for inn, _ in candidates:
@@ -138,7 +178,23 @@ def iter_content_files(root: Path, sub: str) -> Iterator[Path]:
                 yield Path(dirpath) / name
 
 
-def _read_all(root: Path, sub: str, cat: Catalogue) -> list[tuple[Document, str]]:
+CROSS_FILE_KEYS = ("aliases", "replicated_from", "replications")
+
+
+def _release(doc: Document) -> None:
+    """Drop what only per-file checks need: the body and data live in the file (read again if needed), and
+    only the lines cross-file checks report on are kept. Halves the memory a loaded catalogue takes."""
+    doc.body = None
+    doc.data = {}
+    doc.lines = {k: v for k, v in doc.lines.items() if not k or k[0] in CROSS_FILE_KEYS}
+
+
+def _clone(innovation: Innovation) -> Innovation:
+    """A copy the cross-file checks may change (they resolve aliases in links) without touching the cache."""
+    return dataclasses.replace(innovation, replications=[dataclasses.replace(r) for r in innovation.replications])
+
+
+def _read_all(root: Path, sub: str, cat: Catalogue, cache: LoadCache) -> list[tuple[Document, str]]:
     docs: list[tuple[Document, str]] = []
     resolved_root = root.resolve()
     for path in iter_content_files(root, sub):
@@ -153,7 +209,17 @@ def _read_all(root: Path, sub: str, cat: Catalogue) -> list[tuple[Document, str]
             cat.issues.append(Issue(display, 1, "slug", f"file name {slug!r} is not a valid slug: use lowercase "
                                                         "a-z, 0-9 and single hyphens, e.g. 'jalin-matra.md'"))
             continue
-        result = read_document(path, display)
+        try:
+            st = path.stat()
+            stamp = (st.st_size, st.st_mtime_ns)
+        except OSError:
+            stamp = (-1, -1)
+        cached = cache.documents.get(display)
+        if cached is not None and cached[0] == stamp and stamp != (-1, -1):
+            result = cached[1]
+        else:
+            result = read_document(path, display)
+            cache.documents[display] = (stamp, result)
         if isinstance(result, Issue):
             cat.issues.append(result)
             continue
@@ -218,7 +284,8 @@ def _build_innovation(doc: Document, display: str,
     contact = Contact(**clean["contact"]) if "contact" in clean else None
     simple = {k: v for k, v in clean.items()
               if k not in {"awards", "replications", "cost", "contact", "sources"}}
-    innovation = Innovation(slug=doc.path.stem, path=doc.path, body=doc.body, content_hash=doc.content_hash,
+    innovation = Innovation(slug=doc.path.stem, path=doc.path, body_offset=doc.body_offset,
+                            content_hash=doc.content_hash,
                             awards=awards, replications=replications, cost=cost, contact=contact,
                             sources=_sources(clean.get("sources")), **simple)
     return innovation, chk

@@ -57,6 +57,7 @@ def normalize_region_name(name: str) -> str:
     return text
 
 
+@lru_cache(maxsize=4096)
 def get_region(code: str) -> Region | None:
     """The province or regency/city with this dotted code, or None."""
     if not isinstance(code, str) or not CODE_RE.match(code):

@@ -57,7 +57,7 @@ def render_markdown(body: str) -> Rendered:
     return _render_cached(body)
 
 
-@lru_cache(maxsize=2048)
+@lru_cache(maxsize=256)
 def _render_cached(body: str) -> Rendered:
     md = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS, output_format="html")
     html = sanitize_html(md.convert(body))

@@ -86,7 +86,7 @@ def to_document(innovation: Innovation, catalogue: Catalogue) -> dict[str, Any]:
         "language": innovation.language,
         "full_name": innovation.full_name,
     }
-    plain = index_text(innovation.body)
+    plain = index_text(innovation.load_body())
     # Sector labels are words people search for ("kesehatan", "pangan"): indexed with summary and tags.
     labels = [label for s in innovation.sectors for label in vocab.sectors().get(s, ())]
     return {

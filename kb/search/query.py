@@ -416,8 +416,8 @@ class SearchIndex:
     def _highlight_terms(concepts: list[Concept]) -> tuple[set[str], set[str]]:
         words: set[str] = set()
         for concept in concepts:
-            for variant in concept.variants:
-                words.update(w for w in variant if w not in STOP_WORDS)
+            for variant in concept.variants[:SCORED_VARIANTS]:  # the typed form and its closest equivalents
+                words.update(w for w in variant if w not in STOP_WORDS and len(w) >= 2)
         return words, {stem(w) for w in words}
 
     # -- other lookups ----------------------------------------------------------------------------

@@ -15,6 +15,8 @@ from kb.search.analysis import stem
 
 WINDOW_CHARS = 220
 LEAD_CHARS = 40
+MAX_HITS = 24  # enough to find a good window; scanning a long body to the end costs more than it gives
+SCAN_CHARS = 6000
 
 
 @lru_cache(maxsize=512)
@@ -45,10 +47,10 @@ def _confirmed(token: str, words: set[str], stems: set[str]) -> bool:
 
 def _best_window(text: str, pattern: re.Pattern[str], words: set[str], stems: set[str],
                  window: int) -> Markup | None:
-    hits = []
+    hits: list[tuple[int, int, str]] = []
     length = len(text)
-    match = pattern.search(text)
-    while match is not None:  # grow each occurrence to its whole word, then confirm that word
+    match = pattern.search(text, 0, SCAN_CHARS)
+    while match is not None and len(hits) < MAX_HITS:  # grow each occurrence to its whole word, then confirm that word
         start, end = match.start(), match.end()
         while start > 0 and text[start - 1].isalnum():
             start -= 1
@@ -58,7 +60,7 @@ def _best_window(text: str, pattern: re.Pattern[str], words: set[str], stems: se
         token = text[start:end]
         if _confirmed(token, words, stems):
             hits.append((start, end, token.lower()))
-        match = pattern.search(text, end)
+        match = pattern.search(text, end, SCAN_CHARS)
     if not hits:
         return None
     best, best_score, j = 0, -1, 0

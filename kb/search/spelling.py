@@ -46,10 +46,10 @@ class Speller:
     def __init__(self, frequencies: dict[str, int], stems: set[str]) -> None:
         self.freq = frequencies
         self.stems = stems
-        self._by_first: dict[str, list[str]] = {}
+        self._by_shape: dict[tuple[str, int], list[str]] = {}  # (first letter, length) -> words
         for word in frequencies:
             if word.isalpha() and len(word) >= 3:
-                self._by_first.setdefault(word[0], []).append(word)
+                self._by_shape.setdefault((word[0], len(word)), []).append(word)
 
     def known(self, word: str) -> bool:
         return word in self.freq or stem(word) in self.stems or not word.isalpha() or word in STOP_WORDS
@@ -59,10 +59,11 @@ class Speller:
         if limit == 0 or self.known(word):
             return None
         best: tuple[int, int, str] | None = None
-        # Same first letter is the common case; fall back to all words for a first-letter typo.
-        pools = [self._by_first.get(word[0], [])]
-        pools.append([w for k, ws in self._by_first.items() if k != word[0] for w in ws])
-        for pool in pools:
+        # Same first letter is the common case; fall back to every first letter for a first-letter typo.
+        lengths = range(len(word) - limit, len(word) + limit + 1)
+        same = [w for n in lengths for w in self._by_shape.get((word[0], n), ())]
+        other = [w for (first, n), ws in self._by_shape.items() if first != word[0] and n in lengths for w in ws]
+        for pool in (same, other):
             for candidate in pool:
                 d = _distance(word, candidate, limit)
                 if d <= limit:

@@ -26,7 +26,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     def reindex(catalogue: Catalogue) -> None:  # edited content becomes searchable without a restart
         log.info("%s", update_index(catalogue, app.config["INDEX_DIR"]).summary_line())
 
-    content = ContentStore(app.config["CONTENT_DIR"], on_reload=reindex)
+    content = ContentStore(app.config["CONTENT_DIR"], interval=float(app.config["RELOAD_INTERVAL"]),
+                           on_reload=reindex)
     catalogue = content.get()
     for issue in catalogue.errors:
         log.warning("%s", issue)

@@ -22,7 +22,15 @@ def innovation_url(slug: str) -> str:
     return url_for("pages.innovation", slug=slug, _external=True)
 
 
-def search_payload(result: SearchResult, params: SearchParams, cat: Catalogue, lang: str) -> dict[str, Any]:
+def _top_values(values: list, size: int | None) -> list:
+    """The first `size` facet values (they come most frequent first), plus every selected one."""
+    if size is None:
+        return values
+    return [f for rank, f in enumerate(values) if rank < size or f.selected]
+
+
+def search_payload(result: SearchResult, params: SearchParams, cat: Catalogue, lang: str,
+                   facet_size: int | None = None) -> dict[str, Any]:
     """The search response: the /cari page and /api/v1/search render exactly this."""
     return {
         "query": params.q,
@@ -53,7 +61,8 @@ def search_payload(result: SearchResult, params: SearchParams, cat: Catalogue, l
         ],
         "facets": {
             name: [{"value": f.value, "label": facet_value_label(name, f.value, lang, cat.awards),
-                    "count": f.count, "selected": f.selected} for f in result.facets.get(name, [])]
+                    "count": f.count, "selected": f.selected}
+                   for f in _top_values(result.facets.get(name, []), facet_size)]
             for name in FACETS
         },
         "facet_labels": {name: facet_label(name) for name in FACETS},
@@ -93,7 +102,7 @@ def innovation_payload(inn: Innovation, cat: Catalogue, index: SearchIndex) -> d
                               "url": innovation_url(r.slug)} for r in cat.replicas_of(inn.slug)]
     data["replication_count"] = replication_count(cat, inn)
     data["similar"] = index.similar(inn.slug)
-    data["html"] = render_markdown(inn.body).html
+    data["html"] = render_markdown(inn.load_body()).html
     return {k: v for k, v in data.items() if v is not None}
 
 

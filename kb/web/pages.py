@@ -17,6 +17,7 @@ from kb.web.i18n import current_language
 from kb.web.params import parse_search
 
 bp = Blueprint("pages", __name__)
+HTML_FACET_SIZE = 12  # values shown per facet in the sidebar (selected ones always)
 
 
 def catalogue() -> Catalogue:
@@ -66,7 +67,7 @@ def search() -> str:
     params = parse_search(request.args)
     cat = catalogue()
     result = search_index().search(params.q, filters=params.filters, sort=params.sort, page=params.page)
-    data = search_payload(result, params, cat, current_language())
+    data = search_payload(result, params, cat, current_language(), facet_size=HTML_FACET_SIZE)
     related = []
     if not result.total and params.q:
         related = [(s, n) for s, n in browse.sector_counts(cat) if n][:8]
@@ -106,7 +107,7 @@ def innovation(slug: str):  # noqa: ANN201
     if not hasattr(found, "slug"):
         return found
     cat = catalogue()
-    rendered = render_markdown(found.body)
+    rendered = render_markdown(found.load_body())
     similar = [cat.innovations[s] for s in search_index().similar(found.slug) if s in cat.innovations]
     return render_template("innovation.html", inn=found, body=rendered, awards=cat.awards,
                            replicas=cat.replicas_of(found.slug), catalogue=cat, similar=similar,
