@@ -5,7 +5,6 @@ replication links) need the whole folder, so they live here.
 """
 from __future__ import annotations
 
-import dataclasses
 import logging
 import os
 import re
@@ -98,7 +97,7 @@ class LoadCache:
     validated again (only the cross-file checks run over everything). Makes reloads after an edit cheap."""
 
     documents: dict[str, tuple[tuple[int, int], Document | Issue]] = field(default_factory=dict)
-    built: dict[str, tuple[tuple, Innovation, list[Issue]]] = field(default_factory=dict)
+    built: dict[str, tuple[tuple, Innovation, list[Issue], tuple]] = field(default_factory=dict)
 
 
 def load_catalogue(root: Path | str, cache: LoadCache | None = None) -> Catalogue:
@@ -126,13 +125,14 @@ def load_catalogue(root: Path | str, cache: LoadCache | None = None) -> Catalogu
     all_slugs = {Path(display).stem for _, display in innovation_docs}
     candidates: list[tuple[Innovation, Checker]] = []
     awards_key = tuple(sorted(award_keys.items()))
-    built_cache: dict[str, tuple[tuple, Innovation, list[Issue]]] = {}
+    built_cache: dict[str, tuple[tuple, Innovation, list[Issue], tuple]] = {}
     for doc, display in innovation_docs:
         key = (doc.content_hash, awards_key)
         cached = cache.built.get(display)
         if cached is not None and cached[0] == key:
-            innovation, chk = _clone(cached[1]), Checker(display, doc.lines)
+            innovation, chk = cached[1], Checker(display, doc.lines)
             chk.issues = list(cached[2])
+            _restore_links(innovation, cached[3])  # the cross-file checks below resolve them afresh
         else:
             if doc.body is None:  # released after an earlier load; awards changed, so check it again
                 fresh = read_document(doc.path, display)
@@ -145,7 +145,7 @@ def load_catalogue(root: Path | str, cache: LoadCache | None = None) -> Catalogu
                 continue
             innovation, chk = built
             _release(doc)
-            cached = (key, _clone(innovation), list(chk.issues))
+            cached = (key, innovation, list(chk.issues), _links(innovation))
         built_cache[display] = cached
         candidates.append((innovation, chk))
     cache.built = built_cache
@@ -189,9 +189,15 @@ def _release(doc: Document) -> None:
     doc.lines = {k: v for k, v in doc.lines.items() if not k or k[0] in CROSS_FILE_KEYS}
 
 
-def _clone(innovation: Innovation) -> Innovation:
-    """A copy the cross-file checks may change (they resolve aliases in links) without touching the cache."""
-    return dataclasses.replace(innovation, replications=[dataclasses.replace(r) for r in innovation.replications])
+def _links(innovation: Innovation) -> tuple:
+    """The links as written, before alias resolution."""
+    return innovation.replicated_from, tuple(r.innovation for r in innovation.replications)
+
+
+def _restore_links(innovation: Innovation, links: tuple) -> None:
+    innovation.replicated_from = links[0]
+    for replication, target in zip(innovation.replications, links[1], strict=True):
+        replication.innovation = target
 
 
 def _read_all(root: Path, sub: str, cat: Catalogue, cache: LoadCache) -> list[tuple[Document, str]]:

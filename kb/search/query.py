@@ -158,10 +158,9 @@ class SearchIndex:
             if gen is None:
                 return None
             if gen != self._gen_path or self._state is None:
-                self._close_locked()
-                self._ix = whoosh_index.open_dir(str(gen))
-                self._state = self._load(self._ix.searcher())
-                self._gen_path = gen
+                ix = whoosh_index.open_dir(str(gen))
+                state = self._load(ix.searcher())
+                self._ix, self._state, self._gen_path = ix, state, gen
             elif not self._state.searcher.up_to_date():
                 self._state = self._load(self._state.searcher.refresh())
             return self._state
@@ -177,8 +176,8 @@ class SearchIndex:
         title_rank = np.empty(size, np.int32)
         title_rank[np.argsort(np.array(titles, dtype=object), kind="stable")] = np.arange(size, dtype=np.int32)
         scorer = Scorer(reader, FIELD_BOOSTS, reader.all_doc_ids())
-        freq = {t.decode("utf-8") if isinstance(t, bytes) else t: reader.doc_frequency("exact", t)
-                for t in reader.lexicon("exact")}
+        freq = {t.decode("utf-8") if isinstance(t, bytes) else t: info.doc_frequency()
+                for t, info in reader.iter_field("exact")}
         stems = set()
         for name in STEMMED_FIELDS:
             stems.update(t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.lexicon(name))
@@ -187,8 +186,12 @@ class SearchIndex:
         return _Generation(searcher, facets, Speller(freq, stems), scorer, years, replications, title_rank)
 
     def _close_locked(self) -> None:
+        """Close files now (shutdown, tests): only when no other thread is searching."""
         if self._state is not None:
-            self._state.searcher.close()
+            try:
+                self._state.searcher.close()
+            except Exception:  # noqa: BLE001 - already closed through a shared reader
+                pass
         if self._ix is not None:
             self._ix.close()
         self._state = self._ix = self._gen_path = None
@@ -196,6 +199,16 @@ class SearchIndex:
     def close(self) -> None:
         with self._lock:
             self._close_locked()
+
+    def _reset(self) -> None:
+        """Reopen on next use. The old searcher is dropped, not closed: another thread may be using it, and
+        a refreshed searcher shares segment readers with its predecessor; reference counting closes it."""
+        with self._lock:
+            self._state, self._gen_path = None, None  # the old searcher is released, not closed (see above)
+
+    def warm(self) -> None:
+        """Open the current generation now (e.g. right after an update) so no search waits for it."""
+        self._recovering(self._current)
 
     # -- query building ---------------------------------------------------------------------------
     def _concepts(self, query: str, speller: Speller | None) -> tuple[list[Concept], list[str], list[str]]:
@@ -273,7 +286,7 @@ class SearchIndex:
         try:
             return action()
         except Exception:  # noqa: BLE001 - a generation replaced while we opened it: reopen the current one
-            self.close()
+            self._reset()
         try:
             return action()
         except Exception as exc:  # noqa: BLE001 - a damaged index shows up as many different errors
@@ -281,7 +294,7 @@ class SearchIndex:
                 raise
             log.warning("search index in %s is unreadable (%s: %s): rebuilding it", self.index_dir,
                         type(exc).__name__, exc)
-            self.close()
+            self._reset()
             self.recover(True)
             return action()
 
@@ -423,6 +436,9 @@ class SearchIndex:
     # -- other lookups ----------------------------------------------------------------------------
     def similar(self, slug: str, limit: int = 5) -> list[str]:
         """Slugs of innovations most like this one (more-like-this on the body's distinctive terms)."""
+        return self._recovering(lambda: self._similar(slug, limit))
+
+    def _similar(self, slug: str, limit: int) -> list[str]:
         state = self._current()
         docnum = state.searcher.document_number(slug=slug) if state is not None else None
         if docnum is None:
@@ -433,6 +449,9 @@ class SearchIndex:
 
     def complete(self, prefix: str, limit: int = 8) -> list[dict[str, str]]:
         """Titles and full names starting with the typed words (autocomplete)."""
+        return self._recovering(lambda: self._complete(prefix, limit))
+
+    def _complete(self, prefix: str, limit: int) -> list[dict[str, str]]:
         words = split_words(prefix)[:6]
         state = self._current()
         if not words or state is None:

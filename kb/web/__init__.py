@@ -25,6 +25,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     def reindex(catalogue: Catalogue) -> None:  # edited content becomes searchable without a restart
         log.info("%s", update_index(catalogue, app.config["INDEX_DIR"]).summary_line())
+        app.extensions["kb.search"].warm()
 
     content = ContentStore(app.config["CONTENT_DIR"], interval=float(app.config["RELOAD_INTERVAL"]),
                            on_reload=reindex)
