@@ -23,7 +23,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("HOST", "127.0.0.1", "address `serve` listens on"),
     Setting("PORT", 5000, "port `serve` listens on"),
     Setting("DEBUG", False, "Flask debug mode; never in production"),
-    Setting("RELOAD_INTERVAL", 0.5, "seconds between checks for changed content files (0: never)"),
+    Setting("RELOAD_INTERVAL", 1.0, "seconds between polls for changed content files when file-system "
+            "notifications are unavailable (0: never reload)"),
 )
 ENV_PREFIX = "KB_"
 _TYPES = {s.name: type(s.default) for s in SETTINGS}

@@ -1,10 +1,15 @@
-"""A catalogue that follows the content folder: files added, changed or removed are picked up within
-about a second by a background thread, so requests never wait for a reload (author preview, deploys)."""
+"""A catalogue that follows the content folder: files added, changed or removed are picked up by a
+background thread, so requests never wait for a reload (author preview, deploys).
+
+The thread wakes on file-system notifications (watchdog: inotify on Linux) and otherwise polls every
+`interval` seconds; polling a large folder costs CPU, so with notifications the poll is only a fallback.
+"""
 from __future__ import annotations
 
 import logging
 import os
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -52,6 +57,8 @@ class ContentStore:
         self._watcher: threading.Thread | None = None
         self._watcher_pid: int | None = None
         self._stop = threading.Event()
+        self._changed = threading.Event()
+        self._notified = False
 
     def get(self) -> Catalogue:
         """The current catalogue (starts the watcher in this process on first use, e.g. after a fork)."""
@@ -77,6 +84,7 @@ class ContentStore:
 
     def stop(self) -> None:
         self._stop.set()
+        self._changed.set()
 
     def _start_watcher(self) -> None:
         with self._lock:
@@ -84,12 +92,49 @@ class ContentStore:
                 return
             self._watcher_pid = os.getpid()
             self._stop = threading.Event()
+            self._changed = threading.Event()
+            self._notified = _observe(self.root, self._changed)
             self._watcher = threading.Thread(target=self._watch, name="kb-content-watcher", daemon=True)
             self._watcher.start()
 
     def _watch(self) -> None:
-        while not self._stop.wait(self.interval):
+        poll = self.interval * NOTIFIED_POLL_FACTOR if self._notified else self.interval
+        while not self._stop.is_set():
+            self._changed.wait(poll)
+            if self._stop.is_set():
+                break
+            if self._changed.is_set():
+                time.sleep(DEBOUNCE_SECONDS)  # an editor's save is often several events
+                self._changed.clear()
             try:
                 self.refresh()
             except Exception:  # noqa: BLE001 - a watcher must survive anything and try again later
                 log.exception("content reload failed; keeping the previous catalogue")
+
+
+DEBOUNCE_SECONDS = 0.05
+NOTIFIED_POLL_FACTOR = 60  # with notifications, poll only as a safety net (notifications can be lost)
+
+
+def _observe(root: Path, changed: threading.Event) -> bool:
+    """Set `changed` on any file-system event under `root`; False when notifications are unavailable."""
+    try:
+        from watchdog.events import FileSystemEventHandler
+        from watchdog.observers import Observer
+    except ImportError:
+        return False
+
+    class _Handler(FileSystemEventHandler):
+        def on_any_event(self, event) -> None:  # noqa: ANN001
+            if not event.is_directory or event.event_type in ("created", "deleted", "moved"):
+                changed.set()
+
+    try:
+        observer = Observer()
+        observer.daemon = True
+        observer.schedule(_Handler(), str(root), recursive=True)
+        observer.start()
+    except Exception as exc:  # noqa: BLE001 - e.g. inotify limits: fall back to polling
+        log.warning("no file-system notifications for %s (%s); polling instead", root, exc)
+        return False
+    return True

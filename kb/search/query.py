@@ -162,10 +162,12 @@ class SearchIndex:
                 state = self._load(ix.searcher())
                 self._ix, self._state, self._gen_path = ix, state, gen
             elif not self._state.searcher.up_to_date():
-                self._state = self._load(self._state.searcher.refresh())
+                # An incremental update: the spelling vocabulary barely changes and is slow to read from
+                # a multi-segment reader, so the previous one is kept until the next full rebuild.
+                self._state = self._load(self._state.searcher.refresh(), speller=self._state.speller)
             return self._state
 
-    def _load(self, searcher: Any) -> _Generation:
+    def _load(self, searcher: Any, speller: Speller | None = None) -> _Generation:
         reader = searcher.reader()
         facets = FacetTable.from_reader(reader)
         size = reader.doc_count_all()
@@ -176,6 +178,11 @@ class SearchIndex:
         title_rank = np.empty(size, np.int32)
         title_rank[np.argsort(np.array(titles, dtype=object), kind="stable")] = np.arange(size, dtype=np.int32)
         scorer = Scorer(reader, FIELD_BOOSTS, reader.all_doc_ids())
+        if speller is None:
+            speller = self._speller(reader)
+        return _Generation(searcher, facets, speller, scorer, years, replications, title_rank)
+
+    def _speller(self, reader: Any) -> Speller:
         freq = {t.decode("utf-8") if isinstance(t, bytes) else t: info.doc_frequency()
                 for t, info in reader.iter_field("exact")}
         stems = set()
@@ -183,7 +190,7 @@ class SearchIndex:
             stems.update(t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.lexicon(name))
         for word in self.lexicon.words | place_words():
             freq.setdefault(word, 0)  # lexicon and place words are valid even if no write-up uses them
-        return _Generation(searcher, facets, Speller(freq, stems), scorer, years, replications, title_rank)
+        return Speller(freq, stems)
 
     def _close_locked(self) -> None:
         """Close files now (shutdown, tests): only when no other thread is searching."""
