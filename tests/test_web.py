@@ -109,3 +109,17 @@ def test_watcher_thread_picks_up_changes(tmp_path, content_dir):
     assert client.get("/api/v1/search?q=safir").get_json()["total"] == 1  # indexed before it was served
     app.extensions["kb.content"].stop()
     app.extensions["kb.search"].close()
+
+
+def test_existing_index_serves_searches_while_content_loads(tmp_path, content_dir):
+    """With a live index the app starts at once; pages wait for the catalogue, searches do not."""
+    from kb.search import update_index
+    from kb.content import load_catalogue
+    from kb.web import create_app
+
+    update_index(load_catalogue(content_dir), tmp_path / "idx")
+    app = create_app({"CONTENT_DIR": str(content_dir), "INDEX_DIR": str(tmp_path / "idx"), "RELOAD_INTERVAL": 0})
+    client = app.test_client()
+    assert client.get("/api/v1/search?q=migran").get_json()["total"] >= 1
+    assert client.get("/inovasi/simpadu-pmi").status_code == 200  # waits for the catalogue if needed
+    app.extensions["kb.search"].close()

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kb import memory
 from kb.content import regions, vocab
 from kb.content.document import Document, read_document
 from kb.content.issues import Issue
@@ -30,6 +31,7 @@ from kb.content.schema import check_fields as _check_fields
 log = logging.getLogger(__name__)
 
 INNOVATIONS_DIR = "innovations"
+TRIM_EVERY = 1000  # files read between heap trims: keeps peak memory near what is live (kb/memory.py)
 AWARDS_DIR = "awards"
 _HEADING_RE = re.compile(r"^##\s+(.+?)\s*#*\s*$")
 _FENCE_RE = re.compile(r"^(```|~~~)")
@@ -162,8 +164,20 @@ def load_catalogue(root: Path | str, cache: LoadCache | None = None) -> Catalogu
             continue
         cat.innovations[innovation.slug] = innovation
     cat.aliases = {a: s for a, s in alias_map.items() if s in cat.innovations}
+    memory.trim()
     cat.issues.sort(key=lambda i: (i.path, i.line or 0))
     return cat
+
+
+def load_awards(root: Path | str) -> dict[str, Award]:
+    """Only the award programmes (a handful of files): enough for search results before the rest loads."""
+    cat = Catalogue(root=Path(root))
+    awards = {}
+    for doc, display in _read_all(Path(root), AWARDS_DIR, cat, LoadCache()):
+        award = _build_award(doc, display, cat)
+        if award is not None:
+            awards[award.slug] = award
+    return awards
 
 
 def iter_content_files(root: Path, sub: str) -> Iterator[Path]:
@@ -203,8 +217,10 @@ def _restore_links(innovation: Innovation, links: tuple) -> None:
 def _read_all(root: Path, sub: str, cat: Catalogue, cache: LoadCache) -> list[tuple[Document, str]]:
     docs: list[tuple[Document, str]] = []
     resolved_root = root.resolve()
-    for path in iter_content_files(root, sub):
+    for number, path in enumerate(iter_content_files(root, sub), 1):
         cat.files += 1
+        if number % TRIM_EVERY == 0:
+            memory.trim()
         display = _display(path)
         if path.is_symlink() and not path.resolve().is_relative_to(resolved_root):
             cat.issues.append(Issue(display, None, "file", "is a symbolic link to a file outside the content "

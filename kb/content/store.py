@@ -13,7 +13,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from kb.content.loader import AWARDS_DIR, INNOVATIONS_DIR, Catalogue, LoadCache, load_catalogue
+from kb.content.loader import AWARDS_DIR, INNOVATIONS_DIR, Catalogue, LoadCache, load_awards, load_catalogue
+from kb.content.model import Award
 
 log = logging.getLogger(__name__)
 
@@ -46,25 +47,52 @@ class ContentStore:
     """Holds the current catalogue; a daemon thread reloads it when the folder changes."""
 
     def __init__(self, root: Path | str, interval: float = 1.0,
-                 on_reload: Callable[[Catalogue], object] | None = None) -> None:
+                 on_reload: Callable[[Catalogue], object] | None = None, background: bool = False) -> None:
+        """With `background`, the first load runs in a thread (and then `on_reload`): the server can answer
+        searches from an existing index at once, while pages wait in `get()` until the catalogue is in."""
         self.root = Path(root)
         self.interval = interval
         self.on_reload = on_reload  # e.g. bring the search index up to date
         self._cache = LoadCache()
         self._lock = threading.Lock()
-        self._fingerprint = content_fingerprint(self.root)
-        self._catalogue = load_catalogue(self.root, self._cache)
+        self._ready = threading.Event()
+        self._catalogue: Catalogue | None = None
+        self._awards = load_awards(self.root)
         self._watcher: threading.Thread | None = None
         self._watcher_pid: int | None = None
         self._stop = threading.Event()
         self._changed = threading.Event()
         self._notified = False
+        self._fingerprint: frozenset = frozenset()
+        if background:
+            threading.Thread(target=self._first_load, name="kb-content-load", daemon=True).start()
+        else:
+            self._first_load(notify=False)
+
+    def _first_load(self, notify: bool = True) -> None:
+        with self._lock:
+            self._fingerprint = content_fingerprint(self.root)
+            catalogue = load_catalogue(self.root, self._cache)
+            if notify and self.on_reload is not None:
+                try:
+                    self.on_reload(catalogue)
+                except Exception:  # noqa: BLE001 - the catalogue still serves; the index is retried later
+                    log.exception("index update after loading content failed")
+            self._catalogue = catalogue
+            self._ready.set()
+            log.info("content loaded: %s", catalogue.summary_line())
 
     def get(self) -> Catalogue:
-        """The current catalogue (starts the watcher in this process on first use, e.g. after a fork)."""
+        """The current catalogue (waits for the first load; starts the watcher in this process, e.g.
+        after a fork)."""
         if self.interval > 0 and self._watcher_pid != os.getpid():
             self._start_watcher()
-        return self._catalogue
+        self._ready.wait()
+        return self._catalogue  # type: ignore[return-value]
+
+    def awards(self) -> dict[str, Award]:
+        """Award programmes, available before the first full load completes."""
+        return self._catalogue.awards if self._ready.is_set() and self._catalogue else self._awards
 
     def refresh(self) -> bool:
         """Reload now if anything changed; True if it did."""
@@ -77,6 +105,7 @@ class ContentStore:
             if self.on_reload is not None:
                 self.on_reload(catalogue)  # index first, so search never lags behind the pages
             self._catalogue = catalogue
+            self._awards = catalogue.awards
             log.info("content reloaded: %s", catalogue.summary_line())
             for issue in catalogue.errors:
                 log.warning("%s", issue)

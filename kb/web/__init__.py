@@ -10,7 +10,7 @@ from flask import Flask
 from kb import config as kb_config
 from kb.content.loader import Catalogue
 from kb.content.store import ContentStore
-from kb.search import SearchIndex, ensure_index, update_index
+from kb.search import SearchIndex, ensure_index, store, update_index
 
 log = logging.getLogger(__name__)
 
@@ -25,16 +25,20 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     def reindex(catalogue: Catalogue) -> None:  # edited content becomes searchable without a restart
         log.info("%s", update_index(catalogue, app.config["INDEX_DIR"]).summary_line())
-        app.extensions["kb.search"].warm()
+        if "kb.search" in app.extensions:
+            app.extensions["kb.search"].warm()
 
+    # With a live index, content loads in the background and searches are answered at once; without
+    # one (first run), the index must be built from the content before anything can be served.
+    background = store.current_generation(Path(app.config["INDEX_DIR"])) is not None
     content = ContentStore(app.config["CONTENT_DIR"], interval=float(app.config["RELOAD_INTERVAL"]),
-                           on_reload=reindex)
-    catalogue = content.get()
-    for issue in catalogue.errors:
-        log.warning("%s", issue)
-    report = ensure_index(catalogue, app.config["INDEX_DIR"])
-    log.info("%s", report.summary_line())
+                           on_reload=reindex, background=background)
     app.extensions["kb.content"] = content
+    if not background:
+        catalogue = content.get()
+        for issue in catalogue.errors:
+            log.warning("%s", issue)
+        log.info("%s", ensure_index(catalogue, app.config["INDEX_DIR"]).summary_line())
 
     def recover(rebuild: bool) -> None:
         log.warning("%s", update_index(content.get(), app.config["INDEX_DIR"], rebuild=rebuild).summary_line())

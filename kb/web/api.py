@@ -11,7 +11,7 @@ from kb.content import browse, vocab
 from kb.web.data import innovation_payload, listing_row, search_payload
 from kb.web.i18n import current_language
 from kb.web.openapi import openapi_document
-from kb.web.pages import catalogue, search_index
+from kb.web.pages import catalogue, content, search_index
 from kb.web.params import SearchParams, parse_search
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -31,7 +31,7 @@ def search() -> Response:
     params = parse_search(request.args, allow_per_page=True)
     result = search_index().search(params.q, filters=params.filters, sort=params.sort, page=params.page,
                                    per_page=params.per_page)
-    data = search_payload(result, params, catalogue(), current_language(), facet_size=API_FACET_SIZE)
+    data = search_payload(result, params, content().awards(), current_language(), facet_size=API_FACET_SIZE)
     keys = ("query", "total", "page", "per_page", "sort", "filters", "suggestion", "corrected", "results")
     out = {k: data[k] for k in keys}
     out["facets"] = {name: [{k: f[k] for k in ("value", "label", "count", "selected")} for f in values]

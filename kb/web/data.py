@@ -10,7 +10,7 @@ from flask import url_for
 from kb.content import vocab
 from kb.content.browse import replication_count
 from kb.content.loader import Catalogue
-from kb.content.model import Innovation
+from kb.content.model import Award, Innovation
 from kb.content.render import render_markdown
 from kb.search import SearchIndex, SearchResult
 from kb.search.facets import FACETS
@@ -29,7 +29,7 @@ def _top_values(values: list, size: int | None) -> list:
     return [f for rank, f in enumerate(values) if rank < size or f.selected]
 
 
-def search_payload(result: SearchResult, params: SearchParams, cat: Catalogue, lang: str,
+def search_payload(result: SearchResult, params: SearchParams, awards: dict[str, Award], lang: str,
                    facet_size: int | None = None) -> dict[str, Any]:
     """The search response: the /cari page and /api/v1/search render exactly this."""
     return {
@@ -52,7 +52,7 @@ def search_payload(result: SearchResult, params: SearchParams, cat: Catalogue, l
                 "region": hit.region,
                 "year": hit.year,
                 "sectors": hit.sectors,
-                "awards": [{"award": a["award"], "name": cat.awards[a["award"]].name if a["award"] in cat.awards
+                "awards": [{"award": a["award"], "name": awards[a["award"]].name if a["award"] in awards
                             else a["award"], "year": a["year"], "rank": a.get("rank")} for a in hit.awards],
                 "replications": hit.replications,
                 "score": hit.score,
@@ -60,7 +60,7 @@ def search_payload(result: SearchResult, params: SearchParams, cat: Catalogue, l
             for hit in result.hits
         ],
         "facets": {
-            name: [{"value": f.value, "label": facet_value_label(name, f.value, lang, cat.awards),
+            name: [{"value": f.value, "label": facet_value_label(name, f.value, lang, awards),
                     "count": f.count, "selected": f.selected}
                    for f in _top_values(result.facets.get(name, []), facet_size)]
             for name in FACETS

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 
 from kb.content import browse, regions, vocab
 from kb.content.loader import Catalogue
+from kb.content.store import ContentStore
 from kb.content.render import render_markdown
 from kb.search import SearchIndex
 from kb.search.facets import FACETS
@@ -20,8 +21,12 @@ bp = Blueprint("pages", __name__)
 HTML_FACET_SIZE = 12  # values shown per facet in the sidebar (selected ones always)
 
 
+def content() -> ContentStore:
+    return current_app.extensions["kb.content"]
+
+
 def catalogue() -> Catalogue:
-    return current_app.extensions["kb.content"].get()
+    return content().get()
 
 
 def search_index() -> SearchIndex:
@@ -65,12 +70,11 @@ def home() -> str:
 @bp.get("/cari")
 def search() -> str:
     params = parse_search(request.args)
-    cat = catalogue()
     result = search_index().search(params.q, filters=params.filters, sort=params.sort, page=params.page)
-    data = search_payload(result, params, cat, current_language(), facet_size=HTML_FACET_SIZE)
+    data = search_payload(result, params, content().awards(), current_language(), facet_size=HTML_FACET_SIZE)
     related = []
     if not result.total and params.q:
-        related = [(s, n) for s, n in browse.sector_counts(cat) if n][:8]
+        related = [(s, n) for s, n in browse.sector_counts(catalogue()) if n][:8]
     return render_template("search.html", data=data, q=params.q, facet_names=FACETS, url_with=url_with,
                            related_sectors=related)
 
