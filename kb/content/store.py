@@ -81,18 +81,24 @@ class ContentStore:
             self._catalogue = catalogue
             self._ready.set()
             log.info("content loaded: %s", catalogue.summary_line())
+        self._ensure_watcher()
 
     def get(self) -> Catalogue:
         """The current catalogue (waits for the first load; starts the watcher in this process, e.g.
         after a fork)."""
-        if self.interval > 0 and self._watcher_pid != os.getpid():
-            self._start_watcher()
+        self._ensure_watcher()
         self._ready.wait()
         return self._catalogue  # type: ignore[return-value]
 
     def awards(self) -> dict[str, Award]:
         """Award programmes, available before the first full load completes."""
+        self._ensure_watcher()
         return self._catalogue.awards if self._ready.is_set() and self._catalogue else self._awards
+
+    def _ensure_watcher(self) -> None:
+        """One watcher per process (threads do not survive a fork, e.g. gunicorn --preload)."""
+        if self.interval > 0 and self._ready.is_set() and self._watcher_pid != os.getpid():
+            self._start_watcher()
 
     def refresh(self) -> bool:
         """Reload now if anything changed; True if it did."""

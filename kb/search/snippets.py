@@ -15,8 +15,8 @@ from kb.search.analysis import stem
 
 WINDOW_CHARS = 220
 LEAD_CHARS = 40
-MAX_HITS = 24  # enough to find a good window; scanning a long body to the end costs more than it gives
-SCAN_CHARS = 6000
+MAX_HITS = 12  # enough to find a good window; scanning a long body to the end costs more than it gives
+SCAN_CHARS = 4000
 
 
 @lru_cache(maxsize=512)
