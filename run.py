@@ -15,7 +15,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
-TOOLS = {"relevance": "tools/relevance.py", "loadtest": "tools/loadtest.py", "bench": "bench/run.py"}  # developer tools, not app commands
+# Developer tools, not app commands (so they are not in `flask --app kb`).
+TOOLS = {"relevance": "tools/relevance.py", "loadtest": "tools/loadtest.py", "bench": "bench/run.py"}
 
 
 def _in_project_venv() -> bool:

@@ -320,6 +320,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--no-datasette", action="store_true")
+    parser.add_argument("--out", default="latest", help="results file name (bench/results/<out>.md/.json)")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s] + ([100_000] if args.full else [])
     queries = make_queries(args.queries)
@@ -340,9 +341,9 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(work / "index", ignore_errors=True)
         print(to_markdown({**results, "sizes": {str(n): pair}}))
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "latest.json").write_text(json.dumps(results, indent=2))
-    (RESULTS / "latest.md").write_text(to_markdown(results) + "\n")
-    print(f"written {RESULTS / 'latest.md'} and latest.json", file=sys.stderr)
+    (RESULTS / f"{args.out}.json").write_text(json.dumps(results, indent=2))
+    (RESULTS / f"{args.out}.md").write_text(to_markdown(results) + "\n")
+    print(f"written {RESULTS / args.out}.md and .json", file=sys.stderr)
     return 0
 
 

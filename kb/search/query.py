@@ -1,9 +1,9 @@
 """Searching the live index: `SearchIndex.search(query, filters, sort, page)` -> `SearchResult`.
 
-A query becomes concepts (lexicon terms or single words); each concept matches the best of its
-variants across the stemmed and unstemmed fields; concepts add up, with a bonus for matching more of
-them. Unknown words are corrected ("did you mean"), and a query that finds nothing is retried corrected,
-then fuzzily. Facets are counted from an in-memory table; snippets only for the page's hits.
+A query becomes concepts (place names, lexicon terms or single words) with their equivalent variants.
+Unknown words are corrected ("did you mean"); a query that matches nothing falls back to fuzzy terms.
+Matches and facet counts are bitsets over cached postings; ranking is `ranking.py`; snippets are made
+only for the page's hits. One `SearchIndex` per process follows the index generation on disk.
 """
 from __future__ import annotations
 
@@ -20,11 +20,9 @@ import numpy as np
 from markupsafe import Markup
 from whoosh import index as whoosh_index
 from whoosh import query as wq
-from whoosh.sorting import FieldFacet
 
 from kb.search import bitset, ranking, store
 from kb.search.analysis import STOP_WORDS, split_words, stem
-from kb.search.bestof import BestOf
 from kb.search.places import find_places, place_names, place_words
 from kb.search.facets import FACETS, FacetCount, FacetTable
 from kb.search.lexicon import Concept, Lexicon, default_lexicon
@@ -40,13 +38,8 @@ MAX_QUERY_WORDS = 32
 MAX_PER_PAGE = 100
 MAX_RESULT_WINDOW = 10_000  # page * per_page beyond this is refused by the caller
 SORTS = ("relevance", "newest", "replicated", "title")
-EXPANSION_BOOST = 0.8
-PLACE_BOOST = 3.0
-EXACT_PHRASE_BOOST = 4.0
-POSTINGS_CACHE = 50_000
-MAX_VARIANTS = 8  # per concept: the typed form and its closest equivalents (the lexicon lists them in order)
-SCORED_VARIANTS = 5  # of those, ranked by Whoosh; matches of the others follow them (see _ranked)
-PHRASE_FIELDS = ("name", "about")  # (field, term) doc sets kept per index generation
+POSTINGS_CACHE = 50_000  # (field, term) doc sets kept per index generation
+HIGHLIGHT_VARIANTS = 5  # variants whose words are marked in snippets: the typed form and its closest equivalents
 _QUOTED_RE = re.compile(r'"([^"]+)"')
 
 
@@ -116,13 +109,13 @@ class _Generation:
 class _Run:
     """One resolved query: what to run and which documents it matches."""
 
-    q: wq.Query | None
+    fuzzy: wq.Query | None  # set when only the fuzzy fallback matched: Whoosh ranks those
     matches: int  # bitsets of document numbers
     visible: int
     concepts: list[Concept]
     suggestion: str | None
     corrected: str | None
-    fuzzy: bool = False  # matched only by the fuzzy fallback: ranked by Whoosh
+    has_query: bool = False  # False: browsing everything
 
 
 class SearchIndex:
@@ -240,48 +233,6 @@ class SearchIndex:
         return concepts, words, corrected
 
     @staticmethod
-    def _variant_query(words: tuple[str, ...], boost: float, place: bool = False) -> wq.Query:
-        stems = [stem(w) for w in words]
-        parts: list[str] = [p for w in words for p in re.split(r"[-'.+]", w) if p]
-        if place:
-            # Region names: the place field decides; a mention in the text counts a little.
-            if len(parts) == 1:
-                in_place: wq.Query = wq.Term("place", parts[0], boost=PLACE_BOOST * boost)
-                in_text: wq.Query = wq.Term("body", stems[0], boost=0.5 * boost)
-            else:
-                in_place = wq.Phrase("place", parts, boost=PLACE_BOOST * boost)
-                in_text = wq.Phrase("body", [stem(p) for p in parts], boost=0.5 * boost)
-            return wq.Or([in_place, in_text])
-        if len(words) == 1 and len(parts) == 1:
-            clauses: list[wq.Query] = [wq.Term(f, stems[0]) for f in STEMMED_FIELDS]
-            clauses += [wq.Term(f, parts[0]) for f in UNSTEMMED_FIELDS]
-            return wq.Or(clauses, boost=boost)
-        stem_parts = [stem(p) for p in parts]
-        # Phrases only in the short fields: in the body they cost much and the all-words clause covers it.
-        clauses = [wq.Phrase(f, stem_parts) for f in PHRASE_FIELDS]
-        clauses.append(wq.Phrase("exact", parts))
-        joined = "".join(parts)
-        clauses.append(wq.Term("exact", joined, boost=1.5))  # "si pandu" / "simpadu-pmi" as one word
-        loose = wq.And([wq.Or([wq.Term(f, s) for f in STEMMED_FIELDS] + [wq.Term(f, p) for f in UNSTEMMED_FIELDS])
-                        for s, p in zip(stem_parts, parts)], boost=0.3)
-        clauses.append(loose)
-        return wq.Or(clauses, boost=boost)
-
-    def _build(self, concepts: list[Concept]) -> wq.Query | None:
-        groups: list[wq.Query] = []
-        for concept in concepts:
-            variants = [self._variant_query(v, 1.0 if i == 0 else EXPANSION_BOOST, concept.place)
-                        for i, v in enumerate(concept.variants[:SCORED_VARIANTS])]
-            groups.append(variants[0] if len(variants) == 1 else BestOf(variants))
-        if not groups:
-            return None
-        typed = [p for c in concepts if not c.place for w in c.words for p in re.split(r"[-'.+]", w) if p]
-        if len(typed) >= 2:
-            # The query is (part of) a name: an exact phrase in the names/summary field ranks first.
-            groups.append(wq.Phrase("exact", typed, boost=EXACT_PHRASE_BOOST))
-        return groups[0] if len(groups) == 1 else wq.Or(groups, scale=0.9)
-
-    @staticmethod
     def _fuzzy(words: list[str]) -> wq.Query | None:
         clauses = [wq.FuzzyTerm("exact", w, maxdist=2 if len(w) > 5 else 1, prefixlength=1)
                    for w in words if len(w) >= 4 and w not in STOP_WORDS]
@@ -320,7 +271,7 @@ class SearchIndex:
             return SearchResult(query, 0, page, per_page, sort, filters=filters)
         run = self._resolve(query, filters, state)
         facets = state.facets.counts(run.matches, filters)
-        ranked, scored = self._ranked(state, run.q, run, sort, page * per_page)
+        ranked, scored = self._ranked(state, run, sort, page * per_page)
         hits = self._hits(state, ranked[(page - 1) * per_page:], scored, run.concepts)
         return SearchResult(query, run.visible.bit_count(), page, per_page, sort, hits, facets, filters,
                             run.suggestion,
@@ -338,7 +289,7 @@ class SearchIndex:
         if state is None:
             return []
         run = self._resolve(query, filters, state)
-        ranked, _ = self._ranked(state, run.q, run, sort, min(limit, MAX_RESULT_WINDOW))
+        ranked, _ = self._ranked(state, run, sort, min(limit, MAX_RESULT_WINDOW))
         return [state.searcher.stored_fields(docnum)["slug"] for docnum, _ in ranked]
 
     @staticmethod
@@ -355,26 +306,24 @@ class SearchIndex:
         allowed = state.facets.allowed(filters)
         # Unknown typed words can match nothing: search the correction and say so ("showing results for").
         corrected = suggestion
-        q = self._build(concepts) if query else None
-        matches = self._concept_matches(concepts, state) if q is not None else state.facets.all_docs
-        if q is not None and self.spelling and not (matches if allowed is None else matches & allowed):
+        has_query = bool(query and concepts)
+        matches = self._concept_matches(concepts, state) if has_query else state.facets.all_docs
+        if has_query and self.spelling and not (matches if allowed is None else matches & allowed):
             fuzzy = self._fuzzy(corrected_words)
             found = bitset.from_ids(state.searcher.docs_for_query(fuzzy)) if fuzzy is not None else 0
             if found and (allowed is None or found & allowed):
                 visible = found if allowed is None else found & allowed
-                return _Run(fuzzy, found, visible, concepts, suggestion, corrected or query, fuzzy=True)
+                return _Run(fuzzy, found, visible, concepts, suggestion, corrected or query, has_query=True)
         visible = matches if allowed is None else matches & allowed
-        return _Run(q, matches, visible, concepts, suggestion, corrected)
+        return _Run(None, matches, visible, concepts, suggestion, corrected, has_query=has_query)
 
     def _concept_matches(self, concepts: list[Concept], state: _Generation) -> int:
-        """The documents the built query matches, from cached posting sets instead of running the query.
-
-        Exact, because every clause `_variant_query` makes is either a term, or a phrase contained in the
-        all-words clause beside it; only place phrases need Whoosh (the words alone are not enough there).
-        """
+        """Documents matching the concepts, as a bitset built from cached posting sets: a concept matches
+        where one of its variants has all its words (in any field), or its joined form; a place name where
+        the place field holds it as a phrase (only this needs Whoosh) or the body mentions it."""
         matched = 0
         for concept in concepts:
-            for words in concept.variants[:MAX_VARIANTS]:
+            for words in concept.variants[:ranking.MAX_VARIANTS]:
                 matched |= self._variant_matches(words, concept.place, state)
         return matched
 
@@ -401,21 +350,19 @@ class SearchIndex:
         return matched
 
     @staticmethod
-    def _ranked(state: _Generation, q: wq.Query | None, run: _Run, sort: str,
-                limit: int) -> tuple[list[tuple[int, float]], bool]:
+    def _ranked(state: _Generation, run: _Run, sort: str, limit: int) -> tuple[list[tuple[int, float]], bool]:
         """(docnum, score) of the first `limit` results in the requested order; whether scores are relevance."""
         if not run.visible:
             return [], False
-        visible = ranking.mask_of(run.visible, state.scorer.size)
-        scored = sort == "relevance" and q is not None
-        if scored and run.fuzzy:  # rare: fuzzy terms have no cached postings; let Whoosh rank them
+        scored = sort == "relevance" and run.has_query
+        if scored and run.fuzzy is not None:  # rare: fuzzy terms have no cached postings; let Whoosh rank them
             only = set(bitset.to_ids(run.visible)) if run.visible != run.matches else None
-            results = state.searcher.search(q, filter=only, limit=limit, terms=False)
+            results = state.searcher.search(run.fuzzy, filter=only, limit=limit, terms=False)
             return [(results.docnum(i), results.score(i)) for i in range(results.scored_length())], True
+        visible = ranking.mask_of(run.visible, state.scorer.size)
         scores = ranking.concept_scores(run.concepts, state.scorer) if scored else None
-        top = ranking.order(visible, scores, sort if q is not None or sort != "relevance" else "newest",
-                            state.years, state.replications, state.title_rank, limit)
-        return top, scored
+        order = sort if run.has_query or sort != "relevance" else "newest"
+        return ranking.order(visible, scores, order, state.years, state.replications, state.title_rank, limit), scored
 
     def _hits(self, state: _Generation, ranked: list[tuple[int, float]], scored: bool,
               concepts: list[Concept]) -> list[SearchHit]:
@@ -436,7 +383,7 @@ class SearchIndex:
     def _highlight_terms(concepts: list[Concept]) -> tuple[set[str], set[str]]:
         words: set[str] = set()
         for concept in concepts:
-            for variant in concept.variants[:SCORED_VARIANTS]:  # the typed form and its closest equivalents
+            for variant in concept.variants[:HIGHLIGHT_VARIANTS]:
                 words.update(w for w in variant if w not in STOP_WORDS and len(w) >= 2)
         return words, {stem(w) for w in words}
 
