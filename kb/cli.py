@@ -36,7 +36,7 @@ def _index_option(f):  # noqa: ANN001, ANN202
 @_index_option
 def serve_command(host: str | None, port: int | None, debug: bool | None, content_dir: str | None,
                   index_dir: str | None) -> None:
-    """Serve the site; builds or updates the search index first."""
+    """Serve the site; builds the search index first if there is none (else updates it in the background)."""
     from kb.web import create_app
 
     settings = _settings(host=host, port=port, debug=debug, content_dir=content_dir, index_dir=index_dir)
