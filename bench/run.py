@@ -177,13 +177,13 @@ def measure_ours(corpus: Path, work: Path, queries: list[dict], clients: int, se
     n = len(list((corpus / "innovations").glob("*.md")))
     port = free_port()
     started = time.perf_counter()
-    server = subprocess.Popen([PY, "-m", "gunicorn", "--workers", "1", "--threads", "1", "--bind",
+    server = subprocess.Popen([PY, "-m", "gunicorn", "--workers", "1", "--threads", "1", "--timeout", "300", "--bind",
                                f"127.0.0.1:{port}", "--log-level", "warning", "kb.web:create_app()"],
                               cwd=ROOT, env=env)
     try:
         wait_until_answers(port, "/api/v1/search?q=desa")
         startup = time.perf_counter() - started
-        wait_until_answers(port, "/healthz")  # pages need the whole catalogue: measured apart, then settled
+        wait_until_answers(port, "/healthz", 900)  # pages need the whole catalogue: measured apart, then settled
         loaded = time.perf_counter() - started
         time.sleep(1)
         paths = our_paths(queries)
@@ -195,10 +195,10 @@ def measure_ours(corpus: Path, work: Path, queries: list[dict], clients: int, se
         anon, mapped = rss_parts_mb(workers[0])
     finally:
         stop(server)
-    server2 = subprocess.Popen([PY, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}",
+    server2 = subprocess.Popen([PY, "-m", "gunicorn", "--workers", "2", "--timeout", "300", "--bind", f"127.0.0.1:{port}",
                                 "--log-level", "warning", "kb.web:create_app()"], cwd=ROOT, env=env)
     try:
-        wait_until_answers(port, "/api/v1/search?q=desa")
+        wait_until_answers(port, "/healthz", 900)
         rps = throughput(port, our_paths(queries), clients, seconds)
     finally:
         stop(server2)

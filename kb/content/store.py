@@ -90,6 +90,11 @@ class ContentStore:
         self._ready.wait()
         return self._catalogue  # type: ignore[return-value]
 
+    @property
+    def ready(self) -> bool:
+        """Whether the first load has finished (`get()` would not wait)."""
+        return self._ready.is_set()
+
     def awards(self) -> dict[str, Award]:
         """Award programmes, available before the first full load completes."""
         self._ensure_watcher()

@@ -9,7 +9,7 @@ from flask import Blueprint, Response, abort, jsonify, request, url_for
 from kb.content import browse, vocab
 from kb.content.model import Innovation
 from kb.search import store
-from kb.web.pages import catalogue, search_index
+from kb.web.pages import catalogue, content, search_index
 
 bp = Blueprint("feeds", __name__)
 
@@ -109,9 +109,15 @@ def robots() -> Response:
 
 @bp.get("/healthz")
 def healthz() -> Response:
-    """For load balancers: 200 when content is loaded and an index generation is live."""
-    cat = catalogue()
+    """For load balancers: 200 when content is loaded and an index generation is live; 503 while the
+    first load is still running (without waiting for it) or when there is no index."""
     generation = store.current_generation(search_index().index_dir)
+    if not content().ready:
+        response = jsonify({"status": "loading", "index_generation": generation.name if generation else None})
+        response.status_code = 503
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    cat = catalogue()
     ok = generation is not None
     response = jsonify({"status": "ok" if ok else "no-index", "innovations": len(cat.innovations),
                         "awards": len(cat.awards), "content_errors": len(cat.errors),
