@@ -252,7 +252,7 @@ def _read_all(root: Path, sub: str, cat: Catalogue, cache: LoadCache) -> list[tu
 def _display(path: Path) -> str:
     try:
         return str(path.relative_to(Path.cwd()))
-    except ValueError:
+    except (ValueError, OSError):  # outside the working directory, or the working directory is gone
         return str(path)
 
 
