@@ -110,11 +110,7 @@ def load_catalogue(root: Path | str, cache: LoadCache | None = None) -> Catalogu
         cat.issues.append(Issue(str(root), None, "content", "content folder does not exist"))
         return cat
     cache = cache if cache is not None else LoadCache()
-    award_docs = _read_all(root, AWARDS_DIR, cat, cache)
-    innovation_docs = _read_all(root, INNOVATIONS_DIR, cat, cache)
-    seen = {display for _, display in award_docs + innovation_docs}
-    cache.documents = {k: v for k, v in cache.documents.items() if k in seen or isinstance(v[1], Issue)}
-
+    award_docs = list(_iter_documents(root, AWARDS_DIR, cat, cache))
     for doc, display in award_docs:
         award = _build_award(doc, display, cat)
         if award is not None:
@@ -124,11 +120,13 @@ def load_catalogue(root: Path | str, cache: LoadCache | None = None) -> Catalogu
     # Award files that failed still count as existing for links: their own error is reported once.
     award_keys.update({Path(d).stem: Path(d).stem for _, d in award_docs if Path(d).stem not in award_keys})
 
-    all_slugs = {Path(display).stem for _, display in innovation_docs}
+    # Innovations are read and checked one at a time, so only one body is in memory at once.
+    innovation_displays: list[str] = []
     candidates: list[tuple[Innovation, Checker]] = []
     awards_key = tuple(sorted(award_keys.items()))
     built_cache: dict[str, tuple[tuple, Innovation, list[Issue], tuple]] = {}
-    for doc, display in innovation_docs:
+    for doc, display in _iter_documents(root, INNOVATIONS_DIR, cat, cache):
+        innovation_displays.append(display)
         key = (doc.content_hash, awards_key)
         cached = cache.built.get(display)
         if cached is not None and cached[0] == key:
@@ -151,6 +149,9 @@ def load_catalogue(root: Path | str, cache: LoadCache | None = None) -> Catalogu
         built_cache[display] = cached
         candidates.append((innovation, chk))
     cache.built = built_cache
+    seen = set(innovation_displays) | {display for _, display in award_docs}
+    cache.documents = {k: v for k, v in cache.documents.items() if k in seen or isinstance(v[1], Issue)}
+    all_slugs = {Path(display).stem for display in innovation_displays}
     _check_identity(candidates, all_slugs)
     alias_map: dict[str, str] = {}
     for inn, _ in candidates:
@@ -173,7 +174,7 @@ def load_awards(root: Path | str) -> dict[str, Award]:
     """Only the award programmes (a handful of files): enough for search results before the rest loads."""
     cat = Catalogue(root=Path(root))
     awards = {}
-    for doc, display in _read_all(Path(root), AWARDS_DIR, cat, LoadCache()):
+    for doc, display in _iter_documents(Path(root), AWARDS_DIR, cat, LoadCache()):
         award = _build_award(doc, display, cat)
         if award is not None:
             awards[award.slug] = award
@@ -214,8 +215,8 @@ def _restore_links(innovation: Innovation, links: tuple) -> None:
         replication.innovation = target
 
 
-def _read_all(root: Path, sub: str, cat: Catalogue, cache: LoadCache) -> list[tuple[Document, str]]:
-    docs: list[tuple[Document, str]] = []
+def _iter_documents(root: Path, sub: str, cat: Catalogue, cache: LoadCache) -> Iterator[tuple[Document, str]]:
+    """Each readable content file under `root/sub` as a Document (from the cache when unchanged)."""
     resolved_root = root.resolve()
     for number, path in enumerate(iter_content_files(root, sub), 1):
         cat.files += 1
@@ -245,8 +246,7 @@ def _read_all(root: Path, sub: str, cat: Catalogue, cache: LoadCache) -> list[tu
         if isinstance(result, Issue):
             cat.issues.append(result)
             continue
-        docs.append((result, display))
-    return docs
+        yield result, display
 
 
 def _display(path: Path) -> str:
