@@ -38,7 +38,7 @@ MAX_QUERY_WORDS = 32
 MAX_PER_PAGE = 100
 MAX_RESULT_WINDOW = 10_000  # page * per_page beyond this is refused by the caller
 SORTS = ("relevance", "newest", "replicated", "title")
-POSTINGS_CACHE = 50_000  # (field, term) doc sets kept per index generation
+POSTINGS_CACHE = 8_000  # (field, term) doc-set bitsets kept per generation (~1.2 KB each at 10 000 docs)
 HIGHLIGHT_VARIANTS = 5  # variants whose words are marked in snippets: the typed form and its closest equivalents
 _QUOTED_RE = re.compile(r'"([^"]+)"')
 

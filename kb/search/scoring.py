@@ -15,7 +15,7 @@ import numpy as np
 
 K1 = 1.2
 B = 0.75
-CACHE_POSTINGS = 4_000_000  # postings kept in memory (about 8 bytes each)
+CACHE_POSTINGS = 2_000_000  # postings kept in memory (about 8 bytes each): ~16 MB
 
 
 def _leaf_postings(matcher) -> tuple[list[int], list[float]]:  # noqa: ANN001
