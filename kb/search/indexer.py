@@ -12,6 +12,7 @@ from typing import Any
 from whoosh import index as whoosh_index
 
 from kb.content import regions, vocab
+from kb.content.browse import replication_count
 from kb.content.loader import Catalogue
 from kb.content.model import Innovation
 from kb.content.render import index_text
@@ -47,7 +48,7 @@ class IndexReport:
 
 def fingerprint(innovation: Innovation, catalogue: Catalogue) -> str:
     """Changes whenever anything the index stores for this innovation changes, incl. cross-file data."""
-    derived = [innovation.content_hash, str(len(catalogue.replicas_of(innovation.slug))),
+    derived = [innovation.content_hash, str(replication_count(catalogue, innovation)),
                innovation.region_code or "", ",".join(a.award for a in innovation.awards), str(SCHEMA_VERSION)]
     return hashlib.sha1("\x1f".join(derived).encode()).hexdigest()
 
@@ -72,7 +73,7 @@ def facet_values(innovation: Innovation) -> dict[str, list[str]]:
 
 def to_document(innovation: Innovation, catalogue: Catalogue) -> dict[str, Any]:
     """The Whoosh document for one innovation."""
-    replications = len(innovation.replications) + len(catalogue.replicas_of(innovation.slug))
+    replications = replication_count(catalogue, innovation)
     names = [innovation.title, innovation.full_name or ""]
     places = [innovation.region]
     province = regions.get_region(innovation.province_code) if innovation.province_code else None
