@@ -71,17 +71,28 @@ class ContentStore:
 
     def _first_load(self, notify: bool = True) -> None:
         with self._lock:
-            self._fingerprint = content_fingerprint(self.root)
+            stamp = content_fingerprint(self.root)
             catalogue = load_catalogue(self.root, self._cache)
-            if notify and self.on_reload is not None:
+            if notify:
                 try:
-                    self.on_reload(catalogue)
-                except Exception:  # noqa: BLE001 - the catalogue still serves; the index is retried later
+                    self._publish(stamp, catalogue)
+                except Exception:  # noqa: BLE001 - the catalogue still serves; the watcher retries the index
                     log.exception("index update after loading content failed")
-            self._catalogue = catalogue
+                    self._catalogue = catalogue
+            else:
+                self._catalogue, self._fingerprint = catalogue, stamp
             self._ready.set()
-            log.info("content loaded: %s", catalogue.summary_line())
         self._ensure_watcher()
+
+    def _publish(self, stamp: frozenset, catalogue: Catalogue) -> None:
+        """Index first (so search never lags behind the pages), then serve the new catalogue. The
+        fingerprint is recorded last: if indexing fails, the next check tries again."""
+        if self.on_reload is not None:
+            self.on_reload(catalogue)
+        self._catalogue = catalogue
+        self._awards = catalogue.awards
+        self._fingerprint = stamp
+        log.info("content loaded: %s", catalogue.summary_line())
 
     def get(self) -> Catalogue:
         """The current catalogue (waits for the first load; starts the watcher in this process, e.g.
@@ -112,12 +123,7 @@ class ContentStore:
             if stamp == self._fingerprint:
                 return False
             catalogue = load_catalogue(self.root, self._cache)
-            self._fingerprint = stamp
-            if self.on_reload is not None:
-                self.on_reload(catalogue)  # index first, so search never lags behind the pages
-            self._catalogue = catalogue
-            self._awards = catalogue.awards
-            log.info("content reloaded: %s", catalogue.summary_line())
+            self._publish(stamp, catalogue)
             for issue in catalogue.errors:
                 log.warning("%s", issue)
             return True
