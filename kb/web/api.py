@@ -45,21 +45,24 @@ def suggest() -> Response:
     return jsonify({"query": q, "suggestions": search_index().complete(q)})
 
 
-def _filtered_rows() -> tuple[list[dict], SearchParams]:
-    """Rows for the whole catalogue or for the current query and filters, in result order."""
+def _matching_slugs() -> tuple[list[str], SearchParams]:
+    """Slugs of the whole catalogue or of the current query and filters, in result order."""
     params = parse_search(request.args, allow_per_page=True)
-    cat = catalogue()
     sort = params.sort if params.q or request.args.get("sort") else "newest"
-    slugs = search_index().matching_slugs(params.q, filters=params.filters, sort=sort)
-    return [listing_row(cat.innovations[s], cat) for s in slugs if s in cat.innovations], params
+    return search_index().matching_slugs(params.q, filters=params.filters, sort=sort), params
+
+
+def _rows(slugs: list[str]) -> list[dict]:
+    cat = catalogue()
+    return [listing_row(cat.innovations[s], cat) for s in slugs if s in cat.innovations]
 
 
 @bp.get("/v1/innovations")
 def innovations() -> Response:
-    rows, params = _filtered_rows()
+    slugs, params = _matching_slugs()
     start = (params.page - 1) * params.per_page
-    return jsonify({"total": len(rows), "page": params.page, "per_page": params.per_page,
-                    "results": rows[start: start + params.per_page]})
+    return jsonify({"total": len(slugs), "page": params.page, "per_page": params.per_page,
+                    "results": _rows(slugs[start: start + params.per_page])})
 
 
 @bp.get("/v1/innovations/<slug>")
@@ -104,7 +107,7 @@ def sectors() -> Response:
 
 @bp.get("/v1/export.json")
 def export_json() -> Response:
-    rows, _ = _filtered_rows()
+    rows = _rows(_matching_slugs()[0])
     response = Response(json.dumps({"total": len(rows), "results": rows}, ensure_ascii=False),
                         mimetype="application/json")
     response.headers["Content-Disposition"] = "attachment; filename=lumbung-inovasi.json"
@@ -113,7 +116,7 @@ def export_json() -> Response:
 
 @bp.get("/v1/export.csv")
 def export_csv() -> Response:
-    rows, _ = _filtered_rows()
+    rows = _rows(_matching_slugs()[0])
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=EXPORT_FIELDS, extrasaction="ignore")
     writer.writeheader()
