@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from kb.content import load_catalogue  # noqa: E402
-from kb.content.render import plain_text  # noqa: E402
+from kb.content.render import index_text  # noqa: E402
 from kb.search import SearchIndex, update_index  # noqa: E402
 from kb.search.lexicon import Lexicon  # noqa: E402
 
@@ -43,7 +43,7 @@ def baseline_ranker(catalogue, directory: Path) -> Ranker:
     ix = whoosh_index.create_in(str(directory), schema)
     writer = ix.writer()
     for inn in catalogue.innovations.values():
-        writer.add_document(slug=inn.slug, title=inn.title, summary=inn.summary, body=plain_text(inn.load_body()))
+        writer.add_document(slug=inn.slug, title=inn.title, summary=inn.summary, body=index_text(inn.load_body()))
     writer.commit()
     searcher = ix.searcher()
     parser = MultifieldParser(["title", "summary", "body"], schema, group=OrGroup)

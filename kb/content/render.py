@@ -73,17 +73,6 @@ def _flatten(tokens: list[dict]) -> list[Heading]:
     return out
 
 
-_FOOTNOTES_RE = re.compile(r'<div class="footnote">.*?</div>|<sup id="fnref[^"]*">.*?</sup>', re.S)
-_BLOCK_END_RE = re.compile(r"</(p|li|h\d|td|th|dd|dt|pre|blockquote)>")
-
-
-def plain_text(body: str) -> str:
-    """The body's words without Markdown, HTML or footnotes (citations), for indexing and snippets."""
-    html = _FOOTNOTES_RE.sub("", render_markdown(body).html)
-    html = _BLOCK_END_RE.sub(lambda m: m.group(0) + "\n", html)
-    return _html.unescape(nh3.clean(html, tags=set())).strip()
-
-
 _STRIP_RULES = [
     (re.compile(r"^\[\^[^\]]+\]:.*$", re.M), ""),  # footnote definitions (citations)
     (re.compile(r"\[\^[^\]]+\]"), ""),  # footnote references
@@ -97,8 +86,9 @@ _STRIP_RULES = [
 
 
 def index_text(body: str) -> str:
-    """A fast approximation of `plain_text` for indexing large catalogues: Markdown syntax stripped by
-    regular expressions instead of rendering (rendering every body dominated index build time)."""
+    """The body's words without Markdown, HTML or footnotes (citations), for indexing and snippets.
+
+    Regular expressions instead of rendering: rendering every body dominated index build time."""
     text = body
     for pattern, replacement in _STRIP_RULES:
         text = pattern.sub(replacement, text)
