@@ -23,6 +23,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("HOST", "127.0.0.1", "address `serve` listens on"),
     Setting("PORT", 5000, "port `serve` listens on"),
     Setting("DEBUG", False, "Flask debug mode; never in production"),
+    Setting("SYNC", "process", "where content is re-read and re-indexed after changes: 'process' (a child "
+            "process, so web workers stay small) or 'thread' (inside the web process)"),
     Setting("RELOAD_INTERVAL", 1.0, "seconds between polls for changed content files when file-system "
             "notifications are unavailable (0: never reload)"),
 )

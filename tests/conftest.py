@@ -87,6 +87,13 @@ def content_dir(tmp_path: Path) -> Path:
     return root
 
 
+@pytest.fixture(autouse=True)
+def sync_in_a_thread(monkeypatch):
+    """Apps made in tests re-index in a thread (deterministic, and `extensions["kb.content"]` is there);
+    the default child process is tested on its own and by the gunicorn tests."""
+    monkeypatch.setenv("KB_SYNC", "thread")
+
+
 @pytest.fixture
 def app(content_dir: Path, tmp_path: Path):
     app = create_app({"CONTENT_DIR": str(content_dir), "INDEX_DIR": str(tmp_path / "index"), "TESTING": True,

@@ -95,6 +95,7 @@ def test_damaged_index_is_rebuilt_while_serving(tmp_path, content_dir, caplog, d
     app = create_app({"CONTENT_DIR": str(content_dir), "INDEX_DIR": str(index_dir), "TESTING": True})
     client = app.test_client()
     assert client.get("/api/v1/search?q=migran").get_json()["total"] >= 1
+    app.extensions["kb.content"].get()  # start-up is over: its background content check has finished
     if damage == "delete":
         shutil.rmtree(index_dir)
     else:

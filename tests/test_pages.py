@@ -141,3 +141,17 @@ def test_every_bundled_page_serves(tmp_path):
     for alias, slug in cat.aliases.items():
         assert client.get(f"/inovasi/{alias}").headers["Location"].endswith(f"/inovasi/{slug}")
     app.extensions["kb.search"].close()
+
+
+def test_long_browse_lists_link_to_search_for_the_rest(client, monkeypatch):
+    from kb.web import pages
+
+    monkeypatch.setattr(pages, "BROWSE_LIMIT", 1)
+    html = client.get("/sektor/tenaga-kerja").get_data(as_text=True)
+    assert html.count('class="card"') == 1
+    assert "2 inovasi" in html and "Menampilkan 1 dari 2." in html
+    assert 'href="/cari?sector=tenaga-kerja">Lihat semuanya di pencarian' in html
+    region = client.get("/wilayah/35").get_data(as_text=True)
+    assert "Menampilkan 1 dari 3." in region and 'href="/cari?province=35"' in region
+    monkeypatch.setattr(pages, "BROWSE_LIMIT", 200)
+    assert "Menampilkan" not in client.get("/sektor/tenaga-kerja").get_data(as_text=True)

@@ -123,3 +123,61 @@ def test_existing_index_serves_searches_while_content_loads(tmp_path, content_di
     assert client.get("/api/v1/search?q=migran").get_json()["total"] >= 1
     assert client.get("/inovasi/simpadu-pmi").status_code == 200  # waits for the catalogue if needed
     app.extensions["kb.search"].close()
+
+
+def _wait_for(check, seconds: float = 30) -> bool:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_sync_child_process_keeps_workers_current_and_hands_over(tmp_path, content_dir, monkeypatch):
+    """The default: a child process re-indexes; web workers only read the index and its records. With two
+    workers, one child works and the other waits for the lock, taking over when the first one dies."""
+    from kb.web import create_app
+
+    monkeypatch.setenv("KB_SYNC", "process")
+    settings = {"CONTENT_DIR": str(content_dir), "INDEX_DIR": str(tmp_path / "ip"), "RELOAD_INTERVAL": 0.05}
+    first = create_app(settings)
+    assert "kb.content" not in first.extensions  # no catalogue in the web process
+    client = first.test_client()
+    write_innovation(content_dir, "dari-anak", title="Dari Proses Anak", summary="Kata unik kecubung.")
+    assert _wait_for(lambda: client.get("/inovasi/dari-anak").status_code == 200)
+    assert client.get("/api/v1/search?q=kecubung").get_json()["total"] == 1
+    second = create_app(settings)  # another worker: its child waits, the first child holds the lock
+    children = [first.extensions["kb.sync"], second.extensions["kb.sync"]]
+    try:
+        children[0].kill()
+        children[0].wait()
+        write_innovation(content_dir, "serah-terima", title="Serah Terima", summary="Kata unik giok.")
+        other = second.test_client()
+        assert _wait_for(lambda: other.get("/api/v1/search?q=giok").get_json()["total"] == 1)
+        assert other.get("/inovasi/serah-terima").status_code == 200
+        assert client.get("/inovasi/serah-terima").status_code == 200  # every worker reads the same records
+        assert children[1].poll() is None
+    finally:
+        for child in children:
+            child.kill()
+            child.wait()
+        first.extensions["kb.search"].close()
+        second.extensions["kb.search"].close()
+
+
+def test_sync_child_exits_when_its_parent_is_gone(tmp_path, content_dir):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from kb.search import live_generation
+
+    # A --parent that is not the child's parent looks exactly like a parent that died.
+    child = subprocess.run([sys.executable, "-m", "kb.sync", "--content", str(content_dir), "--index",
+                            str(tmp_path / "ix"), "--parent", "1"], cwd=Path(__file__).resolve().parent.parent,
+                           timeout=30, capture_output=True, text=True)
+    assert child.returncode == 0
+    assert live_generation(tmp_path / "ix") is not None  # it brought the index up to date first

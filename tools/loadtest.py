@@ -123,7 +123,7 @@ def free_port() -> int:
 
 def start_gunicorn(content_dir: Path, index_dir: Path, workers: int, port: int) -> subprocess.Popen:
     """gunicorn serving create_app() on loopback; returns once /healthz answers."""
-    env = dict(os.environ, KB_CONTENT_DIR=str(content_dir), KB_INDEX_DIR=str(index_dir))
+    env = dict(os.environ, KB_CONTENT_DIR=str(content_dir), KB_INDEX_DIR=str(index_dir), KB_SYNC="process")
     proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind",
                              f"127.0.0.1:{port}", "--log-level", "warning", "kb.web:create_app()"],
                             cwd=ROOT, env=env)

@@ -86,11 +86,11 @@ class Catalogue:
             self._replicas = index
         return list(self._replicas.get(slug, []))
 
-    def with_award(self, award: str, year: int | None = None) -> list[tuple[Innovation, AwardRef]]:
-        """Innovations holding an award (optionally of one year), newest first."""
-        found = [(i, ref) for i in self.innovations.values() for ref in i.awards
-                 if ref.award == award and (year is None or ref.year == year)]
-        return sorted(found, key=lambda pair: (-pair[1].year, pair[0].title.lower()))
+    def replication_count(self, innovation: Innovation) -> int:
+        """Documented replications: the innovation's own list plus replicas' write-ups not listed there."""
+        listed = {r.innovation for r in innovation.replications if r.innovation}
+        return len(innovation.replications) + sum(1 for r in self.replicas_of(innovation.slug)
+                                                  if r.slug not in listed)
 
 
 @dataclass

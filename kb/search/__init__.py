@@ -1,7 +1,7 @@
 """Full-text search over the catalogue, on Whoosh 2.7.4 kept behind this package. No Flask here."""
 from __future__ import annotations
 
-from kb.search.indexer import IndexReport, ensure_index, update_index
+from kb.search.indexer import IndexReport, ensure_index, live_generation, update_index
 from kb.search.query import SearchHit, SearchIndex, SearchResult
 
-__all__ = ["IndexReport", "SearchHit", "SearchIndex", "SearchResult", "ensure_index", "update_index"]
+__all__ = ["IndexReport", "SearchHit", "SearchIndex", "SearchResult", "ensure_index", "live_generation", "update_index"]

@@ -12,9 +12,10 @@ from typing import Any
 from whoosh import index as whoosh_index
 
 from kb.content import regions, vocab
-from kb.content.browse import replication_count
 from kb.content.loader import Catalogue
 from kb.content.model import Innovation
+from kb.content.records import FILENAME as RECORDS_FILE
+from kb.content.records import write_records
 from kb.content.render import index_text
 from kb.search import store
 from kb.search.schema import SCHEMA_VERSION, get_schema
@@ -47,9 +48,12 @@ class IndexReport:
 
 
 def fingerprint(innovation: Innovation, catalogue: Catalogue) -> str:
-    """Changes whenever anything the index stores for this innovation changes, incl. cross-file data."""
-    derived = [innovation.content_hash, str(replication_count(catalogue, innovation)),
-               innovation.region_code or "", ",".join(a.award for a in innovation.awards), str(SCHEMA_VERSION)]
+    """Changes whenever anything the index or the records store for this innovation changes, incl.
+    cross-file data (replication counts, links resolved through aliases)."""
+    links = [innovation.replicated_from or ""] + [r.innovation or "" for r in innovation.replications]
+    derived = [innovation.content_hash, str(catalogue.replication_count(innovation)),
+               innovation.region_code or "", ",".join(a.award for a in innovation.awards), ",".join(links),
+               str(SCHEMA_VERSION)]
     return hashlib.sha1("\x1f".join(derived).encode()).hexdigest()
 
 
@@ -73,7 +77,7 @@ def facet_values(innovation: Innovation) -> dict[str, list[str]]:
 
 def to_document(innovation: Innovation, catalogue: Catalogue) -> dict[str, Any]:
     """The Whoosh document for one innovation."""
-    replications = replication_count(catalogue, innovation)
+    replications = catalogue.replication_count(innovation)
     names = [innovation.title, innovation.full_name or ""]
     places = [innovation.region]
     province = regions.get_region(innovation.province_code) if innovation.province_code else None
@@ -152,6 +156,7 @@ def _full_build(catalogue: Catalogue, index_dir: Path, progress: Progress | None
         raise
     finally:
         ix.close()
+    write_records(catalogue, gen / RECORDS_FILE)  # pages read these: published together with the index
     store.write_manifest(gen, {"schema_version": SCHEMA_VERSION, "docs": docs})
     store.publish(index_dir, gen)
     return total
@@ -164,7 +169,11 @@ def _incremental(catalogue: Catalogue, gen: Path, manifest: dict[str, Any], star
     changed = [slug for slug, fp in wanted.items() if have.get(slug) != fp]
     deleted = [slug for slug in have if slug not in wanted]
     skipped = len(catalogue.errors_by_file())
+    records = gen / RECORDS_FILE
+    if not records.exists():
+        write_records(catalogue, records)  # e.g. the records file was lost: write them all again
     if not changed and not deleted:
+        write_records(catalogue, records, slugs=[])  # awards, aliases and the load summary may have changed
         return IndexReport("unchanged", len(wanted), 0, 0, 0, skipped, _since(started))
     ix = whoosh_index.open_dir(str(gen))
     writer = ix.writer(timeout=WRITER_TIMEOUT_S, limitmb=WRITER_LIMIT_MB)
@@ -181,6 +190,8 @@ def _incremental(catalogue: Catalogue, gen: Path, manifest: dict[str, Any], star
         raise
     finally:
         ix.close()
+    # After the index: a page never shows a record that search cannot find yet.
+    write_records(catalogue, records, slugs=changed, deleted=deleted)
     store.write_manifest(gen, {"schema_version": SCHEMA_VERSION, "docs": wanted})
     added = sum(1 for slug in changed if slug not in have)
     return IndexReport("incremental", len(wanted), added, len(changed) - added, len(deleted), skipped,
@@ -189,3 +200,12 @@ def _incremental(catalogue: Catalogue, gen: Path, manifest: dict[str, Any], star
 
 def _since(started: float) -> float:
     return time.perf_counter() - started
+
+
+def live_generation(index_dir: Path | str) -> Path | None:
+    """The published generation if this version of the code built it (same schema) and its records file
+    is there; None when the index must be (re)built before pages can be served."""
+    gen = store.current_generation(Path(index_dir))
+    if gen is None or store.read_manifest(gen).get("schema_version") != SCHEMA_VERSION:
+        return None
+    return gen if (gen / RECORDS_FILE).is_file() else None

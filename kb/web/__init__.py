@@ -1,49 +1,50 @@
 """The Flask app factory. Configuration comes in through `create_app` only (see `kb.config`)."""
 from __future__ import annotations
 
+import atexit
 import logging
+import subprocess
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
 from kb import config as kb_config
-from kb.content.loader import Catalogue
-from kb.content.store import ContentStore
-from kb.search import SearchIndex, ensure_index, store, update_index
+from kb import memory, sync
+from kb.content.loader import load_catalogue
+from kb.search import SearchIndex, live_generation, update_index
+from kb.web.records import LiveRecords
 
 log = logging.getLogger(__name__)
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
-    """Build the app on a content folder; the search index is brought up to date first."""
+    """Build the app on a content folder and its index (built first if missing or from an older version).
+
+    Pages and the API read the index and the records file published with it; keeping them up to date
+    with the content folder is `kb.sync`'s job, in a child process (SYNC="process", the default) or a
+    thread of this one (SYNC="thread": the catalogue is then also at hand as `extensions["kb.content"]`).
+    """
     settings = kb_config.resolve(config)
     app = Flask(__name__)
     app.config.from_mapping(settings)
-    app.config["CONTENT_DIR"] = str(Path(settings["CONTENT_DIR"]))
-    app.config["INDEX_DIR"] = str(Path(settings["INDEX_DIR"]))
+    content_dir = app.config["CONTENT_DIR"] = str(Path(settings["CONTENT_DIR"]))
+    index_dir = app.config["INDEX_DIR"] = str(Path(settings["INDEX_DIR"]))
+    interval = float(app.config["RELOAD_INTERVAL"])
+    if app.config["SYNC"] not in ("process", "thread"):
+        raise ValueError(f"SYNC must be 'process' or 'thread', got {app.config['SYNC']!r}")
 
-    def reindex(catalogue: Catalogue) -> None:  # edited content becomes searchable without a restart
-        log.info("%s", update_index(catalogue, app.config["INDEX_DIR"]).summary_line())
-        if "kb.search" in app.extensions:
-            app.extensions["kb.search"].warm()
-
-    # With a live index, content loads in the background and searches are answered at once; without
-    # one (first run), the index must be built from the content before anything can be served.
-    background = store.current_generation(Path(app.config["INDEX_DIR"])) is not None
-    content = ContentStore(app.config["CONTENT_DIR"], interval=float(app.config["RELOAD_INTERVAL"]),
-                           on_reload=reindex, background=background)
-    app.extensions["kb.content"] = content
-    if not background:
-        catalogue = content.get()
-        for issue in catalogue.errors:
-            log.warning("%s", issue)
-        log.info("%s", ensure_index(catalogue, app.config["INDEX_DIR"]).summary_line())
-
-    def recover(rebuild: bool) -> None:
-        log.warning("%s", update_index(content.get(), app.config["INDEX_DIR"], rebuild=rebuild).summary_line())
-
-    app.extensions["kb.search"] = SearchIndex(app.config["INDEX_DIR"], recover=recover)
+    if live_generation(index_dir) is None:  # first run, or an index from an older version
+        build(content_dir, index_dir)
+    search_index = app.extensions["kb.search"] = SearchIndex(
+        index_dir, recover=lambda rebuild: build(content_dir, index_dir, rebuild=rebuild))
+    app.extensions["kb.records"] = LiveRecords(index_dir)
+    if app.config["SYNC"] == "thread":
+        app.extensions["kb.content"] = sync.make_store(content_dir, index_dir, interval, background=True,
+                                                       after_update=search_index.warm)
+    else:
+        child = app.extensions["kb.sync"] = sync.spawn(content_dir, index_dir, interval)
+        atexit.register(_stop_child, child)
 
     from kb.web import api, feeds, filters, http, i18n, pages
 
@@ -58,3 +59,19 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     register_commands(app.cli)
     return app
+
+
+def build(content_dir: str, index_dir: str, rebuild: bool = False) -> None:
+    """Load the content and bring the index (and records) up to date in this process, then let go of the
+    catalogue: for the first run, and to recover a damaged index."""
+    catalogue = load_catalogue(content_dir)
+    for issue in catalogue.errors:
+        log.warning("%s", issue)
+    log.info("%s", update_index(catalogue, index_dir, rebuild=rebuild).summary_line())
+    del catalogue
+    memory.trim()
+
+
+def _stop_child(child: subprocess.Popen) -> None:
+    if child.poll() is None:
+        child.terminate()

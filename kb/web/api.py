@@ -7,11 +7,11 @@ import json
 
 from flask import Blueprint, Response, abort, jsonify, redirect, request, url_for
 
-from kb.content import browse, vocab
+from kb.content import vocab
 from kb.web.data import innovation_payload, listing_row, search_payload
 from kb.web.i18n import current_language
 from kb.web.openapi import openapi_document
-from kb.web.pages import catalogue, content, search_index
+from kb.web.pages import records, search_index
 from kb.web.params import SearchParams, parse_search
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -31,7 +31,7 @@ def search() -> Response:
     params = parse_search(request.args, allow_per_page=True)
     result = search_index().search(params.q, filters=params.filters, sort=params.sort, page=params.page,
                                    per_page=params.per_page)
-    data = search_payload(result, params, content().awards(), current_language(), facet_size=API_FACET_SIZE)
+    data = search_payload(result, params, records().awards, current_language(), facet_size=API_FACET_SIZE)
     keys = ("query", "total", "page", "per_page", "sort", "filters", "suggestion", "corrected", "results")
     out = {k: data[k] for k in keys}
     out["facets"] = {name: [{k: f[k] for k in ("value", "label", "count", "selected")} for f in values]
@@ -53,8 +53,8 @@ def _matching_slugs() -> tuple[list[str], SearchParams]:
 
 
 def _rows(slugs: list[str]) -> list[dict]:
-    cat = catalogue()
-    return [listing_row(cat.innovations[s], cat) for s in slugs if s in cat.innovations]
+    rec = records()
+    return [listing_row(inn, count) for inn, count in rec.counted(slugs)]
 
 
 @bp.get("/v1/innovations")
@@ -67,30 +67,31 @@ def innovations() -> Response:
 
 @bp.get("/v1/innovations/<slug>")
 def innovation(slug: str) -> Response:
-    cat = catalogue()
-    found = cat.innovations.get(slug)
+    rec = records()
+    found = rec.get(slug)
     if found is None:
-        canonical = cat.canonical_slug(slug)
+        canonical = rec.canonical_slug(slug)
         if canonical is None:
             abort(404, description=f"no innovation {slug!r}")
         return redirect(url_for("api.innovation", slug=canonical), code=301)
-    return jsonify(innovation_payload(found, cat, search_index()))
+    return jsonify(innovation_payload(found, rec, search_index()))
 
 
 @bp.get("/v1/awards")
 def awards() -> Response:
-    cat = catalogue()
+    rec = records()
+    awards = rec.awards
     return jsonify({"awards": [
-        {"slug": slug, "name": cat.awards[slug].name, "organizer": cat.awards[slug].organizer,
-         "url": cat.awards[slug].url, "innovations": count,
-         "years": [{"year": y, "innovations": n} for y, n in browse.award_years(cat, slug)],
+        {"slug": slug, "name": awards[slug].name, "organizer": awards[slug].organizer,
+         "url": awards[slug].url, "innovations": count,
+         "years": [{"year": y, "innovations": n} for y, n in rec.award_years(slug)],
          "page": url_for("pages.award", award=slug, _external=True)}
-        for slug, count in browse.award_counts(cat)]})
+        for slug, count in rec.award_counts()]})
 
 
 @bp.get("/v1/regions")
 def regions() -> Response:
-    rows = browse.region_counts(catalogue())
+    rows = records().region_counts()
     for row in rows:
         row["page"] = url_for("pages.region", code=row["code"], _external=True)
     return jsonify({"regions": rows})
@@ -102,7 +103,7 @@ def sectors() -> Response:
     return jsonify({"sectors": [
         {"slug": slug, "label": vocab.label(vocab.sectors(), slug, lang), "innovations": count,
          "page": url_for("pages.sector", slug=slug, _external=True)}
-        for slug, count in browse.sector_counts(catalogue())]})
+        for slug, count in records().sector_counts()]})
 
 
 @bp.get("/v1/export.json")

@@ -8,9 +8,8 @@ from typing import Any
 from flask import url_for
 
 from kb.content import vocab
-from kb.content.browse import replication_count
-from kb.content.loader import Catalogue
 from kb.content.model import Award, Innovation
+from kb.content.records import Records
 from kb.content.render import render_markdown
 from kb.search import SearchIndex, SearchResult
 from kb.search.facets import FACETS
@@ -84,7 +83,7 @@ FRONT_MATTER_FIELDS = ("title", "full_name", "summary", "agency", "region", "reg
                        "initiator", "replicated_from", "complexity", "legal_basis", "sdgs", "updated", "verified")
 
 
-def innovation_payload(inn: Innovation, cat: Catalogue, index: SearchIndex) -> dict[str, Any]:
+def innovation_payload(inn: Innovation, rec: Records, index: SearchIndex) -> dict[str, Any]:
     """Everything about one innovation: front matter, rendered body, replication trail, similar slugs."""
     data: dict[str, Any] = {"slug": inn.slug, "url": innovation_url(inn.slug)}
     for name in FRONT_MATTER_FIELDS:
@@ -92,21 +91,22 @@ def innovation_payload(inn: Innovation, cat: Catalogue, index: SearchIndex) -> d
         if value not in (None, [], ""):
             data[name] = _jsonable(value)
     data["sector_labels"] = [vocab.label(vocab.sectors(), s) for s in inn.sectors]
-    data["awards"] = [{"award": a.award, "name": cat.awards[a.award].name, "year": a.year, "rank": a.rank,
-                       "url": a.url} for a in inn.awards if a.award in cat.awards]
+    awards = rec.awards
+    data["awards"] = [{"award": a.award, "name": awards[a.award].name, "year": a.year, "rank": a.rank,
+                       "url": a.url} for a in inn.awards if a.award in awards]
     data["cost"] = _jsonable(inn.cost) if inn.cost else None
     data["contact"] = _jsonable(inn.contact) if inn.contact else None
     data["sources"] = [_jsonable(s) for s in inn.sources]
     data["replications"] = [_jsonable(r) for r in inn.replications]
     data["replicated_by"] = [{"slug": r.slug, "title": r.title, "region": r.region, "year": r.year,
-                              "url": innovation_url(r.slug)} for r in cat.replicas_of(inn.slug)]
-    data["replication_count"] = replication_count(cat, inn)
+                              "url": innovation_url(r.slug)} for r in rec.replicas_of(inn.slug)]
+    data["replication_count"] = rec.replication_count(inn.slug)
     data["similar"] = index.similar(inn.slug)
     data["html"] = render_markdown(inn.load_body()).html
     return {k: v for k, v in data.items() if v is not None}
 
 
-def listing_row(inn: Innovation, cat: Catalogue) -> dict[str, Any]:
+def listing_row(inn: Innovation, replications: int) -> dict[str, Any]:
     """One innovation as a flat row for listings and exports."""
     return {
         "slug": inn.slug,
@@ -124,7 +124,7 @@ def listing_row(inn: Innovation, cat: Catalogue) -> dict[str, Any]:
         "digital": inn.digital,
         "cost": inn.cost.band if inn.cost else "",
         "complexity": inn.complexity or "",
-        "replications": replication_count(cat, inn),
+        "replications": replications,
         "updated": inn.updated.isoformat() if inn.updated else "",
         "url": innovation_url(inn.slug),
     }

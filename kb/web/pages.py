@@ -7,9 +7,9 @@ import re
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from kb.content import browse, regions, vocab
-from kb.content.loader import Catalogue
-from kb.content.store import ContentStore
+from kb.content import regions, vocab
+from kb.content.model import Award, Innovation
+from kb.content.records import Records
 from kb.content.render import render_markdown
 from kb.search import SearchIndex
 from kb.search.facets import FACETS
@@ -19,14 +19,15 @@ from kb.web.params import parse_search
 
 bp = Blueprint("pages", __name__)
 HTML_FACET_SIZE = 12  # values shown per facet in the sidebar (selected ones always)
+BROWSE_LIMIT = 200  # innovations listed on a sector, region or award page; the search page has them all
 
 
-def content() -> ContentStore:
-    return current_app.extensions["kb.content"]
-
-
-def catalogue() -> Catalogue:
-    return content().get()
+def records() -> Records:
+    """The records published with the live index generation."""
+    found = current_app.extensions["kb.records"].current()
+    if found is None:
+        abort(503)
+    return found
 
 
 def search_index() -> SearchIndex:
@@ -53,17 +54,18 @@ def _switch_url(lang: str) -> str:
 
 @bp.get("/")
 def home() -> str:
-    cat = catalogue()
-    provinces = [r for r in browse.region_counts(cat) if r["level"] == "province"]
+    rec = records()
+    region_counts = rec.region_counts()
+    awards = rec.awards
     return render_template(
         "home.html",
-        total=len(cat.innovations),
-        newest=browse.newest_first(list(cat.innovations.values()))[:6],
-        replicated=browse.most_replicated(cat),
-        sectors=[(s, n) for s, n in browse.sector_counts(cat) if n],
-        provinces=provinces,
-        regencies=[r for r in browse.region_counts(cat) if r["level"] == "regency" and r["innovations"]],
-        awards=[(cat.awards[s], n) for s, n in browse.award_counts(cat)],
+        total=len(rec),
+        newest=rec.newest(6),
+        replicated=rec.most_replicated(),
+        sectors=[(s, n) for s, n in rec.sector_counts() if n],
+        provinces=[r for r in region_counts if r["level"] == "province"],
+        regencies=[r for r in region_counts if r["level"] == "regency" and r["innovations"]],
+        awards=[(awards[s], n) for s, n in rec.award_counts()],
     )
 
 
@@ -71,10 +73,10 @@ def home() -> str:
 def search() -> str:
     params = parse_search(request.args)
     result = search_index().search(params.q, filters=params.filters, sort=params.sort, page=params.page)
-    data = search_payload(result, params, content().awards(), current_language(), facet_size=HTML_FACET_SIZE)
+    data = search_payload(result, params, records().awards, current_language(), facet_size=HTML_FACET_SIZE)
     related = []
     if not result.total and params.q:
-        related = [(s, n) for s, n in browse.sector_counts(catalogue()) if n][:8]
+        related = [(s, n) for s, n in records().sector_counts() if n][:8]
     return render_template("search.html", data=data, q=params.q, facet_names=FACETS, url_with=url_with,
                            related_sectors=related)
 
@@ -95,11 +97,11 @@ def url_with(**changes: object) -> str:
 
 
 def _find(slug: str, endpoint: str):  # noqa: ANN202 - Innovation, or a redirect response
-    cat = catalogue()
-    found = cat.innovations.get(slug)
+    rec = records()
+    found = rec.get(slug)
     if found is not None:
         return found
-    canonical = cat.canonical_slug(slug)
+    canonical = rec.canonical_slug(slug)
     if canonical is not None:
         return redirect(url_for(endpoint, slug=canonical), code=301)
     abort(404)
@@ -110,12 +112,13 @@ def innovation(slug: str):  # noqa: ANN201
     found = _find(slug, "pages.innovation")
     if not hasattr(found, "slug"):
         return found
-    cat = catalogue()
+    rec = records()
     rendered = render_markdown(found.load_body())
-    similar = [cat.innovations[s] for s in search_index().similar(found.slug) if s in cat.innovations]
-    return render_template("innovation.html", inn=found, body=rendered, awards=cat.awards,
-                           replicas=cat.replicas_of(found.slug), catalogue=cat, similar=similar,
-                           json_ld=_json_ld(found, cat), og_type="article")
+    similar = rec.many(search_index().similar(found.slug))
+    linked = rec.titles([found.replicated_from or ""] + [r.innovation for r in found.replications if r.innovation])
+    return render_template("innovation.html", inn=found, body=rendered, awards=rec.awards,
+                           replicas=rec.replicas_of(found.slug), linked=linked, similar=similar,
+                           json_ld=_json_ld(found, rec.awards), og_type="article")
 
 
 @bp.get("/inovasi/<slug>/embed", endpoint="innovation_embed")
@@ -123,11 +126,11 @@ def embed(slug: str):  # noqa: ANN201
     found = _find(slug, "pages.innovation_embed")
     if not hasattr(found, "slug"):
         return found
-    return render_template("embed.html", inn=found, awards=catalogue().awards)  # framing allowed: kb.web.http
+    return render_template("embed.html", inn=found, awards=records().awards)  # framing allowed: kb.web.http
 
 
 
-def _json_ld(inn, cat: Catalogue) -> str:  # noqa: ANN001
+def _json_ld(inn: Innovation, awards: dict[str, Award]) -> str:
     """schema.org description of an innovation page for search engines and portals."""
     data = {
         "@context": "https://schema.org",
@@ -144,8 +147,8 @@ def _json_ld(inn, cat: Catalogue) -> str:  # noqa: ANN001
         "spatialCoverage": {"@type": "AdministrativeArea", "name": inn.region,
                             "identifier": inn.region_code or None},
         "sourceOrganization": {"@type": "GovernmentOrganization", "name": inn.agency},
-        "award": [f"{cat.awards[a.award].name} {a.year}" + (f" — {a.rank}" if a.rank else "")
-                  for a in inn.awards if a.award in cat.awards] or None,
+        "award": [f"{awards[a.award].name} {a.year}" + (f" — {a.rank}" if a.rank else "")
+                  for a in inn.awards if a.award in awards] or None,
         "citation": [s.url or s.title for s in inn.sources] or None,
     }
     clean = {k: v for k, v in data.items() if v is not None}
@@ -155,54 +158,57 @@ def _json_ld(inn, cat: Catalogue) -> str:  # noqa: ANN001
 
 @bp.get("/penghargaan/")
 def awards() -> str:
-    cat = catalogue()
-    return render_template("awards.html", awards=[(cat.awards[s], n, browse.award_years(cat, s))
-                                                  for s, n in browse.award_counts(cat)])
+    rec = records()
+    return render_template("awards.html", awards=[(rec.awards[s], n, rec.award_years(s))
+                                                  for s, n in rec.award_counts()])
 
 
 @bp.get("/penghargaan/<award>")
 @bp.get("/penghargaan/<award>/<int:year>")
 def award(award: str, year: int | None = None):  # noqa: ANN201
-    cat = catalogue()
-    if award not in cat.awards:
-        if award.lower() in cat.awards:
+    rec = records()
+    awards = rec.awards
+    if award not in awards:
+        if award.lower() in awards:
             return redirect(url_for("pages.award", award=award.lower(), year=year), code=301)
         abort(404)
-    programme = cat.awards[award]
-    holders = cat.with_award(award, year)
-    if year is not None and not holders:
+    programme = awards[award]
+    years = rec.award_years(award)
+    total = sum(n for y, n in years if year is None or y == year)
+    if year is not None and not total:
         abort(404)
-    return render_template("award.html", award=programme, year=year, holders=holders,
-                           years=browse.award_years(cat, award), body=render_markdown(programme.body))
+    return render_template("award.html", award=programme, year=year, holders=rec.with_award(award, year, BROWSE_LIMIT),
+                           total=total, years=years, body=render_markdown(programme.body))
 
 
 @bp.get("/wilayah/")
 def regions_page() -> str:
-    return render_template("regions.html", rows=browse.region_counts(catalogue()))
+    return render_template("regions.html", rows=records().region_counts())
 
 
 @bp.get("/wilayah/<code>")
 def region(code: str) -> str:
-    summary = browse.region_summary(catalogue(), code)
+    summary = records().region_summary(code, BROWSE_LIMIT)
     if summary is None:
         abort(404)
     children = []
     if summary.is_province:
-        children = [r for r in browse.region_counts(catalogue())
+        children = [r for r in records().region_counts()
                     if r["level"] == "regency" and r["code"].startswith(code + ".")]
     return render_template("region.html", region=summary, children=children)
 
 
 @bp.get("/sektor/")
 def sectors() -> str:
-    return render_template("sectors.html", sectors=browse.sector_counts(catalogue()))
+    return render_template("sectors.html", sectors=records().sector_counts())
 
 
 @bp.get("/sektor/<slug>")
 def sector(slug: str) -> str:
     if slug not in vocab.sectors():
         abort(404)
-    return render_template("sector.html", sector=slug, items=browse.in_sector(catalogue(), slug))
+    total = dict(records().sector_counts()).get(slug, 0)
+    return render_template("sector.html", sector=slug, items=records().in_sector(slug, BROWSE_LIMIT), total=total)
 
 
 def not_found_page():  # noqa: ANN201

@@ -1,0 +1,30 @@
+"""The records of the live index generation: what pages and the API read instead of a loaded catalogue."""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from kb.content.records import FILENAME, Records
+from kb.search import store
+
+
+class LiveRecords:
+    """Follows the index folder's CURRENT generation; one `Records` (connections per thread) at a time."""
+
+    def __init__(self, index_dir: Path | str) -> None:
+        self.index_dir = Path(index_dir)
+        self._lock = threading.Lock()
+        self._records: Records | None = None
+
+    def current(self) -> Records | None:
+        """The records published with the current index generation (None before the first build)."""
+        gen = store.current_generation(self.index_dir)
+        if gen is None or not (gen / FILENAME).is_file():
+            return None
+        records = self._records
+        if records is None or records.path.parent != gen:
+            with self._lock:
+                if self._records is None or self._records.path.parent != gen:
+                    self._records = Records(gen / FILENAME)
+                records = self._records
+        return records

@@ -1,0 +1,105 @@
+"""The records file pages read: lossless round trips, groupings equal to counting the loaded catalogue,
+incremental updates, and the index build that publishes it."""
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from kb.content import load_catalogue
+from kb.content.records import Records, write_records
+from kb.search import live_generation, update_index
+from tests.conftest import write_innovation
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def bundled(tmp_path):
+    cat = load_catalogue(ROOT / "content")
+    write_records(cat, tmp_path / "r.sqlite")
+    records = Records(tmp_path / "r.sqlite")
+    yield cat, records
+    records.close()
+
+
+def test_every_bundled_record_round_trips(bundled):
+    cat, records = bundled
+    assert len(records) == len(cat.innovations) == 15
+    for slug, inn in cat.innovations.items():
+        assert records.get(slug) == inn
+    assert records.awards == cat.awards
+    assert records.get("no-such-slug") is None
+
+
+def test_groupings_equal_counting_the_catalogue(bundled):
+    cat, records = bundled
+    sectors = Counter(s for inn in cat.innovations.values() for s in inn.sectors)
+    assert {s: n for s, n in records.sector_counts() if n} == dict(sectors)
+    awards = Counter(a for inn in cat.innovations.values() for a in {r.award for r in inn.awards})
+    assert {s: n for s, n in records.award_counts() if n} == dict(awards)
+    for award in cat.awards:
+        years = Counter(y for inn in cat.innovations.values() for y in {r.year for r in inn.awards if r.award == award})
+        assert dict(records.award_years(award)) == dict(years)
+        pairs = [(inn.slug, ref) for inn in cat.innovations.values() for ref in inn.awards if ref.award == award]
+        assert sorted((i.slug, r.year, r.rank or "") for i, r in records.with_award(award)) == \
+            sorted((s, r.year, r.rank or "") for s, r in pairs)
+    jatim = [r for r in records.region_counts() if r["code"] == "35"][0]
+    assert jatim["innovations"] == sum(1 for inn in cat.innovations.values() if inn.province_code == "35")
+    assert jatim["replications"] == sum(1 for inn in cat.innovations.values() for r in inn.replications
+                                        if r.region_code and r.region_code.split(".")[0] == "35" and "." in r.region_code)
+    for inn in cat.innovations.values():
+        assert records.replication_count(inn.slug) == cat.replication_count(inn)
+        assert [r.slug for r in records.replicas_of(inn.slug)] == sorted(r.slug for r in cat.replicas_of(inn.slug))
+    newest = records.newest(5)
+    assert [i.year for i in newest] == sorted((i.year for i in cat.innovations.values()), reverse=True)[:5]
+    assert [slug for slug, _ in records.slugs_updated()] == sorted(cat.innovations)
+
+
+def test_region_summary_of_a_province_includes_its_regencies(bundled):
+    cat, records = bundled
+    summary = records.region_summary("35")
+    assert summary is not None and summary.is_province
+    assert summary.originated_total == len(summary.originated) == sum(
+        1 for inn in cat.innovations.values() if inn.province_code == "35")
+    assert records.region_summary("35", limit=2).originated_total == summary.originated_total
+    assert len(records.region_summary("35", limit=2).originated) == 2
+    assert records.region_summary("99.99") is None
+
+
+def test_incremental_write_changes_only_what_it_is_told(content_dir, tmp_path):
+    path = tmp_path / "r.sqlite"
+    cat = load_catalogue(content_dir)
+    write_records(cat, path)
+    records = Records(path)
+    assert records.canonical_slug("SIMPADU") == "simpadu-pmi"  # alias, any case
+    before = dict(records.sector_counts())
+    write_innovation(content_dir, "baru", title="Inovasi Baru", sectors=["kesehatan"])
+    (content_dir / "innovations" / "klinik-bumdesa.md").unlink()
+    cat = load_catalogue(content_dir)
+    write_records(cat, path, slugs=["baru"], deleted=["klinik-bumdesa"])
+    assert records.get("baru").title == "Inovasi Baru"
+    assert records.get("klinik-bumdesa") is None
+    after = dict(records.sector_counts())
+    assert after["kesehatan"] == before["kesehatan"] + 1
+    records.close()
+
+
+def test_index_build_publishes_records_and_updates_them(content_dir, tmp_path):
+    index_dir = tmp_path / "idx"
+    assert live_generation(index_dir) is None
+    update_index(load_catalogue(content_dir), index_dir)
+    gen = live_generation(index_dir)
+    assert gen is not None
+    records = Records(gen / "records.sqlite")
+    assert records.summary()["errors"] == 0
+    write_innovation(content_dir, "simpadu-pmi", title="SIMPADU-PMI Baru", aliases=["simpadu"],
+                     replications=[])
+    (content_dir / "awards" / "unpsa.md").write_text("---\nname: UNPSA\norganizer: PBB\n---\nTeks.\n", encoding="utf-8")
+    update_index(load_catalogue(content_dir), index_dir)
+    assert live_generation(index_dir) == gen  # an incremental update, in place
+    assert records.get("simpadu-pmi").title == "SIMPADU-PMI Baru"
+    assert records.replication_count("simpadu-pmi") == 1  # the replica's own write-up still counts
+    assert records.awards["unpsa"].name == "UNPSA"  # awards are rewritten even when no innovation changed
+    records.close()
