@@ -184,3 +184,40 @@ def test_relevance_collection_is_consistent():
     for q in queries:
         assert set(q["judgments"]) <= set(catalogue.innovations), q["id"]
         assert max(q["judgments"].values()) >= 2, q["id"]
+
+
+def _brute_counts(docs_values: dict[int, list[str]], docs: set[int]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for doc in docs:
+        for value in docs_values.get(doc, []):
+            counts[value] = counts.get(value, 0) + 1
+    return counts
+
+
+@pytest.mark.parametrize("multi", [False, True])
+def test_facet_counts_of_many_values_match_brute_force(multi):
+    """Facets with many values (514 regencies) are counted with NumPy when each document holds one value;
+    both ways must give the same counts, order, limit and selected values."""
+    import random
+
+    from kb.search import bitset
+    from kb.search.facets import FacetTable
+
+    rng = random.Random(5)
+    values = [f"35.{n:02d}" for n in range(1, 41)]
+    docs_values = {doc: rng.sample(values, 2 if multi and doc % 3 == 0 else 1) for doc in range(300) if doc % 7}
+    postings = {"region": {v: bitset.from_ids([d for d, vs in docs_values.items() if v in vs]) for v in values},
+                "year": {"2020": bitset.from_ids(range(0, 300, 2)), "2021": bitset.from_ids(range(1, 300, 2))}}
+    table = FacetTable(postings, bitset.from_ids(docs_values), size=300)
+    assert ("region" in table._codes) is (not multi)  # the NumPy path only where it is exact
+    matches = set(rng.sample(sorted(docs_values), 150))
+    expected = _brute_counts(docs_values, matches & set(range(1, 300, 2)))  # under the year filter
+    ranked = sorted(expected.items(), key=lambda kv: (-kv[1], kv[0]))
+    rare = ranked[-1][0]  # selected, but far below the limit
+    counted = table.counts(bitset.from_ids(matches), {"year": ["2021"], "region": [rare]}, limit=5)
+    region = counted["region"]
+    assert [(f.value, f.count) for f in region[:5]] == ranked[:5]
+    assert len(region) == 6 and region[-1].value == rare and region[-1].selected
+    assert region[-1].count == expected[rare]
+    full = table.counts(bitset.from_ids(matches), {"year": ["2021"]})["region"]
+    assert [(f.value, f.count) for f in full] == ranked

@@ -137,7 +137,8 @@ def write_records(catalogue: Catalogue, path: Path | str, slugs: Iterable[str] |
             conn.executemany("INSERT INTO award VALUES (?, ?)",
                              [(slug, _dumps_award(a)) for slug, a in sorted(catalogue.awards.items())])
             summary = {"format": FORMAT_VERSION, "files": catalogue.files, "errors": len(catalogue.errors),
-                       "warnings": len(catalogue.warnings), "summary": catalogue.summary_line()}
+                       "warnings": len(catalogue.warnings), "summary": catalogue.summary_line(),
+                       "checked_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds")}
             conn.execute("DELETE FROM meta")
             conn.executemany("INSERT INTO meta VALUES (?, ?)", [(k, json.dumps(v)) for k, v in summary.items()])
     finally:

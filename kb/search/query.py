@@ -93,12 +93,13 @@ class _Generation:
         key = (fieldname, term)
         found = self.postings.get(key)
         if found is None:
-            reader = self.searcher.reader()
+            # The scorer's cached posting arrays (live documents only): each posting list is decoded once,
+            # for matching and for ranking, which needs the same terms right after.
             try:
-                found = bitset.from_ids(reader.postings(fieldname, term).all_ids()) & self.facets.all_docs \
-                    if (fieldname, term) in reader else 0
+                ids, _ = self.scorer.term(fieldname, term)
             except Exception:  # noqa: BLE001 - an unknown term or field matches nothing
-                found = 0
+                ids = ()
+            found = bitset.from_array(ids, self.scorer.size) if len(ids) else 0
             if len(self.postings) > POSTINGS_CACHE:
                 self.postings.clear()
             self.postings[key] = found
@@ -257,12 +258,13 @@ class SearchIndex:
             return action()
 
     def search(self, query: str = "", filters: Mapping[str, list[str]] | None = None, sort: str = "relevance",
-               page: int = 1, per_page: int = 20) -> SearchResult:
-        """Ranked, filtered, faceted hits for `query`; an empty query lists everything (browse)."""
-        return self._recovering(lambda: self._search(query, filters, sort, page, per_page))
+               page: int = 1, per_page: int = 20, facet_limit: int | None = None) -> SearchResult:
+        """Ranked, filtered, faceted hits for `query`; an empty query lists everything (browse). Each facet
+        lists its `facet_limit` first values (all by default) plus the selected ones."""
+        return self._recovering(lambda: self._search(query, filters, sort, page, per_page, facet_limit))
 
     def _search(self, query: str, filters: Mapping[str, list[str]] | None, sort: str, page: int,
-                per_page: int) -> SearchResult:
+                per_page: int, facet_limit: int | None) -> SearchResult:
         query, filters, sort = self._normalize(query, filters, sort)
         page = max(1, page)
         per_page = min(max(1, per_page), MAX_PER_PAGE)
@@ -270,7 +272,7 @@ class SearchIndex:
         if state is None:
             return SearchResult(query, 0, page, per_page, sort, filters=filters)
         run = self._resolve(query, filters, state)
-        facets = state.facets.counts(run.matches, filters)
+        facets = state.facets.counts(run.matches, filters, limit=facet_limit)
         ranked, scored = self._ranked(state, run, sort, page * per_page)
         hits = self._hits(state, ranked[(page - 1) * per_page:], scored, run.concepts)
         return SearchResult(query, run.visible.bit_count(), page, per_page, sort, hits, facets, filters,
@@ -359,7 +361,7 @@ class SearchIndex:
             only = set(bitset.to_ids(run.visible)) if run.visible != run.matches else None
             results = state.searcher.search(run.fuzzy, filter=only, limit=limit, terms=False)
             return [(results.docnum(i), results.score(i)) for i in range(results.scored_length())], True
-        visible = ranking.mask_of(run.visible, state.scorer.size)
+        visible = bitset.to_mask(run.visible, state.scorer.size)
         scores = ranking.concept_scores(run.concepts, state.scorer) if scored else None
         order = sort if run.has_query or sort != "relevance" else "newest"
         return ranking.order(visible, scores, order, state.years, state.replications, state.title_rank, limit), scored

@@ -80,12 +80,6 @@ def concept_scores(concepts: list[Concept], scorer: Scorer) -> np.ndarray:
     return total
 
 
-def mask_of(bits: int, size: int) -> np.ndarray:
-    """A bitset (bit n = document n) as a boolean array."""
-    raw = np.frombuffer(bits.to_bytes((size + 7) // 8, "little"), np.uint8)
-    return np.unpackbits(raw, bitorder="little")[:size].astype(bool)
-
-
 def order(visible: np.ndarray, scores: np.ndarray | None, sort: str, years: np.ndarray,
           replications: np.ndarray, title_rank: np.ndarray, limit: int) -> list[tuple[int, float]]:
     """(docnum, score) of the first `limit` visible documents in the requested order."""

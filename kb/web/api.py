@@ -30,7 +30,7 @@ def openapi() -> Response:
 def search() -> Response:
     params = parse_search(request.args, allow_per_page=True)
     result = search_index().search(params.q, filters=params.filters, sort=params.sort, page=params.page,
-                                   per_page=params.per_page)
+                                   per_page=params.per_page, facet_limit=API_FACET_SIZE)
     data = search_payload(result, params, records().awards, current_language(), facet_size=API_FACET_SIZE)
     keys = ("query", "total", "page", "per_page", "sort", "filters", "suggestion", "corrected", "results")
     out = {k: data[k] for k in keys}

@@ -108,8 +108,8 @@ def robots() -> Response:
 
 @bp.get("/healthz")
 def healthz() -> Response:
-    """For load balancers: 200 when an index generation and its records are live (with the counts of the
-    last content load), 503 otherwise."""
+    """For load balancers: 200 when an index generation and its records are live, with the counts and time
+    of the last content check that updated them; 503 otherwise."""
     generation = store.current_generation(search_index().index_dir)
     rec = current_app.extensions["kb.records"].current()
     if rec is None:
@@ -117,7 +117,8 @@ def healthz() -> Response:
     else:
         summary = rec.summary()
         body = {"status": "ok", "innovations": len(rec), "awards": len(rec.awards),
-                "content_errors": summary.get("errors", 0), "index_generation": rec.path.parent.name}
+                "content_errors": summary.get("errors", 0), "content_checked_at": summary.get("checked_at"),
+                "index_generation": rec.path.parent.name}
     response = jsonify(body)
     response.status_code = 200 if rec is not None else 503
     response.headers["Cache-Control"] = "no-store"

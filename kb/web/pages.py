@@ -72,7 +72,8 @@ def home() -> str:
 @bp.get("/cari")
 def search() -> str:
     params = parse_search(request.args)
-    result = search_index().search(params.q, filters=params.filters, sort=params.sort, page=params.page)
+    result = search_index().search(params.q, filters=params.filters, sort=params.sort, page=params.page,
+                                   facet_limit=HTML_FACET_SIZE)
     data = search_payload(result, params, records().awards, current_language(), facet_size=HTML_FACET_SIZE)
     related = []
     if not result.total and params.q:
