@@ -119,3 +119,20 @@ def test_exports(client, spec):
     assert sorted(r["slug"] for r in rows) == ["simpadu-banyuwangi", "simpadu-pmi"]
     assert rows[0]["sectors"] == "tenaga-kerja"
     assert "sinovik 2018 Top 99;unpsa 2019 Peserta" in {r["awards"] for r in rows}
+
+
+def test_exports_stream_and_compress(client, monkeypatch):
+    import gzip
+
+    from kb.web import api
+
+    monkeypatch.setattr(api, "EXPORT_CHUNK", 1)  # one record per chunk: the joins between chunks are exercised
+    plain = client.get("/api/v1/export.json")
+    assert plain.is_streamed and "ETag" not in plain.headers
+    assert [r["slug"] for r in plain.get_json()["results"]] == ["simpadu-banyuwangi", "klinik-bumdesa",
+                                                                "simpadu-pmi"]  # newest first
+    packed = client.get("/api/v1/export.csv", headers={"Accept-Encoding": "gzip"})
+    assert packed.headers["Content-Encoding"] == "gzip"
+    text = gzip.decompress(packed.get_data()).decode("utf-8")
+    assert text == client.get("/api/v1/export.csv").get_data(as_text=True)
+    assert text.count("\n") == 4 and text.startswith("\ufeffslug,")

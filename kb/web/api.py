@@ -4,10 +4,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterator
 
-from flask import Blueprint, Response, abort, jsonify, redirect, request, url_for
+from flask import Blueprint, Response, abort, jsonify, redirect, request, stream_with_context, url_for
 
 from kb.content import vocab
+from kb.content.records import Records
 from kb.web.data import innovation_payload, listing_row, search_payload
 from kb.web.i18n import current_language
 from kb.web.openapi import openapi_document
@@ -52,8 +54,8 @@ def _matching_slugs() -> tuple[list[str], SearchParams]:
     return search_index().matching_slugs(params.q, filters=params.filters, sort=sort), params
 
 
-def _rows(slugs: list[str]) -> list[dict]:
-    rec = records()
+def _rows(slugs: list[str], rec: Records | None = None) -> list[dict]:
+    rec = rec or records()
     return [listing_row(inn, count) for inn, count in rec.counted(slugs)]
 
 
@@ -106,31 +108,63 @@ def sectors() -> Response:
         for slug, count in records().sector_counts()]})
 
 
+EXPORT_CHUNK = 500  # records read, converted and sent at a time: exports stream in bounded memory
+
+
+def _row_chunks(slugs: list[str]) -> Iterator[list[dict]]:
+    rec = records()
+    for start in range(0, len(slugs), EXPORT_CHUNK):
+        yield _rows(slugs[start: start + EXPORT_CHUNK], rec)
+
+
+def _download(chunks: Iterator[str], mimetype: str, filename: str) -> Response:
+    response = Response(stream_with_context(chunks), mimetype=mimetype)
+    response.headers["Content-Disposition"] = f"attachment; filename={filename}"
+    return response
+
+
 @bp.get("/v1/export.json")
 def export_json() -> Response:
-    rows = _rows(_matching_slugs()[0])
-    response = Response(json.dumps({"total": len(rows), "results": rows}, ensure_ascii=False),
-                        mimetype="application/json")
-    response.headers["Content-Disposition"] = "attachment; filename=lumbung-inovasi.json"
-    return response
+    slugs = _matching_slugs()[0]
+
+    def chunks() -> Iterator[str]:
+        yield f'{{"total": {len(slugs)}, "results": ['
+        first = True
+        for rows in _row_chunks(slugs):
+            for row in rows:
+                yield ("" if first else ", ") + json.dumps(row, ensure_ascii=False)
+                first = False
+        yield "]}"
+
+    return _download(chunks(), "application/json", "lumbung-inovasi.json")
 
 
 @bp.get("/v1/export.csv")
 def export_csv() -> Response:
-    rows = _rows(_matching_slugs()[0])
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=EXPORT_FIELDS, extrasaction="ignore")
-    writer.writeheader()
-    for row in rows:
-        flat = dict(row)
-        flat["sectors"] = ";".join(row["sectors"])
-        flat["awards"] = ";".join(f"{a['award']} {a['year']}" + (f" {a['rank']}" if a["rank"] else "")
-                                  for a in row["awards"])
-        flat["digital"] = "" if row["digital"] is None else ("ya" if row["digital"] else "tidak")
-        writer.writerow({k: _csv_safe(v) for k, v in flat.items()})
-    response = Response("\ufeff" + buffer.getvalue(), mimetype="text/csv")
-    response.headers["Content-Disposition"] = "attachment; filename=lumbung-inovasi.csv"
-    return response
+    slugs = _matching_slugs()[0]
+
+    def chunks() -> Iterator[str]:
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=EXPORT_FIELDS, extrasaction="ignore")
+        writer.writeheader()
+        yield "\ufeff" + buffer.getvalue()
+        for rows in _row_chunks(slugs):
+            buffer.seek(0)
+            buffer.truncate()
+            for row in rows:
+                writer.writerow({k: _csv_safe(v) for k, v in _flat(row).items()})
+            yield buffer.getvalue()
+
+    return _download(chunks(), "text/csv", "lumbung-inovasi.csv")
+
+
+def _flat(row: dict) -> dict:
+    flat = dict(row)
+    flat["sectors"] = ";".join(row["sectors"])
+    flat["awards"] = ";".join(f"{a['award']} {a['year']}" + (f" {a['rank']}" if a["rank"] else "")
+                              for a in row["awards"])
+    flat["digital"] = "" if row["digital"] is None else ("ya" if row["digital"] else "tidak")
+    return flat
 
 
 def _csv_safe(value: object) -> object:

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import gzip
 import logging
+import zlib
+from collections.abc import Iterable, Iterator
 
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
@@ -24,12 +26,19 @@ def finish_response(response: Response) -> Response:
     """ETag on every successful GET, 304 when the client has it, then gzip when asked for."""
     if request.method not in ("GET", "HEAD") or response.status_code != 200:
         return response
-    if response.direct_passthrough:  # static files: small text assets are worth compressing too
+    static = response.direct_passthrough
+    if static:  # static files: small text assets are worth compressing too
         if not (response.mimetype or "").startswith(COMPRESSIBLE) or (response.content_length or 0) > 2**20:
             return response
         response.direct_passthrough = False
     if is_api():
         response.headers["Access-Control-Allow-Origin"] = "*"
+    if response.is_streamed and not static:  # exports: no ETag (it would need the whole body); compressed as it streams
+        if "gzip" in request.headers.get("Accept-Encoding", "") and "Content-Encoding" not in response.headers:
+            response.response = _gzip_stream(response.response)
+            response.headers["Content-Encoding"] = "gzip"
+        response.vary.add("Accept-Encoding")
+        return response
     response.add_etag()
     response.make_conditional(request)
     if response.status_code != 200:
@@ -96,3 +105,12 @@ def init_app(app: Flask) -> None:
     def server_error(exc: Exception):  # noqa: ANN202
         log.exception("unhandled error on %s", request.path)
         return _error(500, "internal error; it has been logged")
+
+
+def _gzip_stream(chunks: Iterable[str | bytes]) -> Iterator[bytes]:
+    compressor = zlib.compressobj(6, zlib.DEFLATED, 31)  # wbits 31: the gzip container
+    for chunk in chunks:
+        data = compressor.compress(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
+        if data:
+            yield data
+    yield compressor.flush()
