@@ -97,3 +97,32 @@ def test_query_syntax_never_raises(content_dir, tmp_path):
         assert idx.search('"pekerja migran"').total >= 1
     finally:
         idx.close()
+
+
+def test_segment_parts_are_read_in_place_not_copied(content_dir, tmp_path):
+    """Whoosh copies each part of a compound segment into a BytesIO; ours reads the memory map in place,
+    with the same file semantics."""
+    import io
+
+    from whoosh import index as whoosh_index
+    from whoosh.filedb.compound import CompoundStorage
+
+    from kb.search import store
+    from kb.search.segments import ViewBufferFile, _ViewReader
+
+    update_index(load_catalogue(content_dir), tmp_path / "idx")
+    ix = whoosh_index.open_dir(str(store.current_generation(tmp_path / "idx")))
+    segment = ix._segments()[0]
+    storage = segment.open_compound_file(ix.storage)
+    assert isinstance(storage, CompoundStorage)
+    part = storage.open_file(storage.list()[0])
+    assert isinstance(part, ViewBufferFile)
+    storage.close()
+    ix.close()
+
+    data = b"line one\nline two\n\x00\x01binary"
+    ours, reference = _ViewReader(memoryview(data)), io.BytesIO(data)
+    for op, args in [("read", (4,)), ("readline", ()), ("tell", ()), ("seek", (2, 1)), ("read", (3,)),
+                     ("seek", (-3, 2)), ("read", (-1,)), ("read", (5,)), ("seek", (0, 0)), ("readline", (3,)),
+                     ("readline", ()), ("read", ())]:
+        assert getattr(ours, op)(*args) == getattr(reference, op)(*args), (op, args)

@@ -1,6 +1,10 @@
 """Full-text search over the catalogue, on Whoosh 2.7.4 kept behind this package. No Flask here."""
 from __future__ import annotations
 
+from kb.search import segments
+
+segments.install()  # before any index is opened: see kb/search/segments.py
+
 from kb.search.indexer import IndexReport, ensure_index, live_generation, update_index
 from kb.search.query import SearchHit, SearchIndex, SearchResult
 

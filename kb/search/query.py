@@ -38,7 +38,7 @@ MAX_QUERY_WORDS = 32
 MAX_PER_PAGE = 100
 MAX_RESULT_WINDOW = 10_000  # page * per_page beyond this is refused by the caller
 SORTS = ("relevance", "newest", "replicated", "title")
-POSTINGS_CACHE = 8_000  # (field, term) doc-set bitsets kept per generation (~1.2 KB each at 10 000 docs)
+POSTINGS_CACHE_BYTES = 32 * 2**20  # (field, term) doc-set bitsets kept per generation (a bitset of N docs: N/8 bytes)
 HIGHLIGHT_VARIANTS = 5  # variants whose words are marked in snippets: the typed form and its closest equivalents
 _QUOTED_RE = re.compile(r'"([^"]+)"')
 
@@ -87,6 +87,7 @@ class _Generation:
     replications: np.ndarray
     title_rank: np.ndarray
     postings: dict[tuple[str, str], int] = field(default_factory=dict)
+    postings_bytes: int = 0
 
     def docs(self, fieldname: str, term: str) -> int:
         """Bitset of the documents containing `term` in `fieldname` (cached: match sets are built from these)."""
@@ -100,8 +101,10 @@ class _Generation:
             except Exception:  # noqa: BLE001 - an unknown term or field matches nothing
                 ids = ()
             found = bitset.from_array(ids, self.scorer.size) if len(ids) else 0
-            if len(self.postings) > POSTINGS_CACHE:
+            self.postings_bytes += (found.bit_length() + 7) // 8
+            if self.postings_bytes > POSTINGS_CACHE_BYTES:
                 self.postings.clear()
+                self.postings_bytes = (found.bit_length() + 7) // 8
             self.postings[key] = found
         return found
 

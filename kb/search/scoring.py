@@ -15,7 +15,10 @@ import numpy as np
 
 K1 = 1.2
 B = 0.75
-CACHE_POSTINGS = 2_000_000  # postings kept in memory (about 8 bytes each): ~16 MB
+# Postings kept in memory (8 bytes each: at most ~64 MB). Large enough for every term of one query even at
+# 100 000 documents, where a common word has 100 000 postings per field: with 2 million, terms read for
+# matching were evicted before ranking read them again (p50 17 -> 7 ms at 100 000 when raised).
+CACHE_POSTINGS = 8_000_000
 
 
 def _leaf_postings(matcher) -> tuple[list[int], list[float]]:  # noqa: ANN001
