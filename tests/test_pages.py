@@ -155,3 +155,20 @@ def test_long_browse_lists_link_to_search_for_the_rest(client, monkeypatch):
     assert "Menampilkan 1 dari 3." in region and 'href="/cari?province=35"' in region
     monkeypatch.setattr(pages, "BROWSE_LIMIT", 200)
     assert "Menampilkan" not in client.get("/sektor/tenaga-kerja").get_data(as_text=True)
+
+
+def test_large_catalogue_gets_a_sitemap_index(client, monkeypatch):
+    from kb.web import feeds
+
+    monkeypatch.setattr(feeds, "SITEMAP_URLS", 2)  # the protocol allows 50 000 URLs per file
+    index = ET.fromstring(client.get("/sitemap.xml").get_data())
+    assert index.tag == f"{SITEMAP}sitemapindex"
+    files = [s.find(f"{SITEMAP}loc").text.replace("http://localhost", "") for s in index]
+    assert files == ["/sitemap-pages.xml", "/sitemap-1.xml", "/sitemap-2.xml"]
+    innovations = []
+    for path in files:
+        urlset = ET.fromstring(client.get(path).get_data())
+        innovations += [u.find(f"{SITEMAP}loc").text for u in urlset if "/inovasi/" in u.find(f"{SITEMAP}loc").text]
+    assert sorted(innovations) == [f"http://localhost/inovasi/{s}" for s in
+                                   ("klinik-bumdesa", "simpadu-banyuwangi", "simpadu-pmi")]
+    assert client.get("/sitemap-3.xml").status_code == 404

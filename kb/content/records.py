@@ -275,9 +275,10 @@ class Records:
             self._local.awards = cached
         return cached[1]
 
-    def slugs_updated(self) -> Iterator[tuple[str, dt.date | None]]:
-        """(slug, updated) of every record, by slug: for the sitemap."""
-        for slug, updated in self._conn().execute("SELECT slug, updated FROM innovation ORDER BY slug"):
+    def slugs_updated(self, limit: int | None = None, offset: int = 0) -> Iterator[tuple[str, dt.date | None]]:
+        """(slug, updated) of the records by slug, `limit` of them from `offset`: for sitemaps."""
+        for slug, updated in self._conn().execute("SELECT slug, updated FROM innovation ORDER BY slug LIMIT ? "
+                                                  "OFFSET ?", (_limit(limit), offset)):
             yield slug, dt.date.fromisoformat(updated) if updated else None
 
     def newest(self, limit: int) -> list[Innovation]:

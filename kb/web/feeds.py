@@ -8,7 +8,7 @@ from flask import Blueprint, Response, abort, current_app, jsonify, request, url
 
 from kb.content import vocab
 from kb.content.model import Innovation
-from kb.content.records import feed_date
+from kb.content.records import Records, feed_date
 from kb.search import store
 from kb.web.pages import records, search_index
 
@@ -70,31 +70,69 @@ def award_feed(award: str) -> Response:
                  rec.recently_updated(FEED_ENTRIES, award=award))
 
 
+SITEMAP_URLS = 50_000  # the sitemap protocol's limit per file; beyond it, /sitemap.xml becomes an index
+
+
 @bp.get("/sitemap.xml")
 def sitemap() -> Response:
-    ET.register_namespace("", SITEMAP)
+    """Every page in one file; for a catalogue too large for one, an index of part files."""
     rec = records()
-    awards = rec.awards
-    root = ET.Element(f"{{{SITEMAP}}}urlset")
+    total = len(rec)
+    parts = -(-total // SITEMAP_URLS)
+    if total + 1000 <= SITEMAP_URLS:  # room for the browse pages too (514 regencies, 37 sectors, awards)
+        return _urlset(_browse_urls(rec) + _innovation_urls(rec))
+    ET.register_namespace("", SITEMAP)
+    root = ET.Element(f"{{{SITEMAP}}}sitemapindex")
+    files = [url_for("feeds.sitemap_pages", _external=True)]
+    files += [url_for("feeds.sitemap_part", part=n, _external=True) for n in range(1, parts + 1)]
+    for loc in files:
+        ET.SubElement(ET.SubElement(root, f"{{{SITEMAP}}}sitemap"), f"{{{SITEMAP}}}loc").text = loc
+    return _xml(root)
 
-    def add(url: str, lastmod: dt.date | None = None) -> None:
+
+@bp.get("/sitemap-pages.xml")
+def sitemap_pages() -> Response:
+    return _urlset(_browse_urls(records()))
+
+
+@bp.get("/sitemap-<int:part>.xml")
+def sitemap_part(part: int) -> Response:
+    rec = records()
+    if part < 1 or (part - 1) * SITEMAP_URLS >= max(len(rec), 1):
+        abort(404)
+    return _urlset(_innovation_urls(rec, part))
+
+
+def _browse_urls(rec: Records) -> list[tuple[str, dt.date | None]]:
+    awards = rec.awards
+    urls = [(url_for("pages.home", _external=True), None)]
+    for slug in sorted(awards):
+        urls.append((url_for("pages.award", award=slug, _external=True), awards[slug].updated))
+        urls += [(url_for("pages.award", award=slug, year=year, _external=True), None)
+                 for year, _ in rec.award_years(slug)]
+    urls += [(url_for("pages.region", code=row["code"], _external=True), None) for row in rec.region_counts()]
+    urls += [(url_for("pages.sector", slug=slug, _external=True), None) for slug, count in rec.sector_counts()
+             if count]
+    return urls
+
+
+def _innovation_urls(rec: Records, part: int | None = None) -> list[tuple[str, dt.date | None]]:
+    rows = rec.slugs_updated() if part is None else rec.slugs_updated(SITEMAP_URLS, (part - 1) * SITEMAP_URLS)
+    return [(url_for("pages.innovation", slug=slug, _external=True), updated) for slug, updated in rows]
+
+
+def _urlset(urls: list[tuple[str, dt.date | None]]) -> Response:
+    ET.register_namespace("", SITEMAP)
+    root = ET.Element(f"{{{SITEMAP}}}urlset")
+    for loc, lastmod in urls:
         node = ET.SubElement(root, f"{{{SITEMAP}}}url")
-        ET.SubElement(node, f"{{{SITEMAP}}}loc").text = url
+        ET.SubElement(node, f"{{{SITEMAP}}}loc").text = loc
         if lastmod:
             ET.SubElement(node, f"{{{SITEMAP}}}lastmod").text = lastmod.isoformat()
+    return _xml(root)
 
-    add(url_for("pages.home", _external=True))
-    for slug, updated in rec.slugs_updated():
-        add(url_for("pages.innovation", slug=slug, _external=True), updated)
-    for slug in sorted(awards):
-        add(url_for("pages.award", award=slug, _external=True), awards[slug].updated)
-        for year, _ in rec.award_years(slug):
-            add(url_for("pages.award", award=slug, year=year, _external=True))
-    for row in rec.region_counts():
-        add(url_for("pages.region", code=row["code"], _external=True))
-    for slug, count in rec.sector_counts():
-        if count:
-            add(url_for("pages.sector", slug=slug, _external=True))
+
+def _xml(root: ET.Element) -> Response:
     body = b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8")
     return Response(body, mimetype="application/xml")
 
