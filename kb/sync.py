@@ -11,11 +11,13 @@ them work while the others wait, cheaply, and take over if it dies. A child exit
 from __future__ import annotations
 
 import argparse
+import atexit
 import fcntl
 import logging
 import os
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -50,18 +52,48 @@ def spawn(content_dir: Path | str, index_dir: Path | str, interval: float) -> su
                             env=env, stdin=subprocess.DEVNULL, close_fds=True)
 
 
-def _lock(index_dir: Path, parent: int) -> int | None:
-    """Take the sync lock, waiting while another child holds it; None if our parent went away."""
+class SyncChild:
+    """This process's sync child, started on first use (a request), not when the app is built: CLI commands
+    that build an app (`flask --app kb check`) need none. Once per process (forks get their own); reaped
+    when it exits, terminated when this process exits."""
+
+    def __init__(self, content_dir: Path | str, index_dir: Path | str, interval: float) -> None:
+        self.args = (content_dir, index_dir, interval)
+        self.process: subprocess.Popen | None = None
+        self._pid: int | None = None
+        self._lock = threading.Lock()
+
+    def ensure(self) -> None:
+        if self._pid == os.getpid():
+            return
+        with self._lock:
+            if self._pid == os.getpid():
+                return
+            self.process = spawn(*self.args)
+            self._pid = os.getpid()
+            atexit.register(self.stop)
+            threading.Thread(target=self.process.wait, name="kb-sync-reaper", daemon=True).start()
+
+    def stop(self) -> None:
+        if self.process is not None and self._pid == os.getpid() and self.process.poll() is None:
+            self.process.terminate()
+
+
+def _lock(index_dir: Path, parent: int) -> tuple[int, bool] | None:
+    """Take the sync lock, waiting while another child holds it: (descriptor, whether we had to wait), or
+    None if our parent went away meanwhile."""
     index_dir.mkdir(parents=True, exist_ok=True)
     fd = os.open(index_dir / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    waited = False
     while True:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return fd
+            return fd, waited
         except BlockingIOError:
             if os.getppid() != parent:
                 os.close(fd)
                 return None
+            waited = True
             time.sleep(PARENT_CHECK_S)
 
 
@@ -73,9 +105,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--parent", type=int, default=os.getppid())
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s kb-sync[%(process)d] %(levelname)s %(message)s")
-    fd = _lock(Path(args.index), args.parent)
-    if fd is None:
-        return 0
+    locked = _lock(Path(args.index), args.parent)
+    if locked is None or (locked[1] and args.interval <= 0):
+        return 0  # parent gone; or a one-off check that another worker's child has just made
     from kb import memory
 
     # In the background: the first load is published (indexed) like every later one.

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from kb.content import load_catalogue
 from kb.search import SearchIndex, update_index
 from kb.search import store
@@ -124,5 +126,8 @@ def test_segment_parts_are_read_in_place_not_copied(content_dir, tmp_path):
     ours, reference = _ViewReader(memoryview(data)), io.BytesIO(data)
     for op, args in [("read", (4,)), ("readline", ()), ("tell", ()), ("seek", (2, 1)), ("read", (3,)),
                      ("seek", (-3, 2)), ("read", (-1,)), ("read", (5,)), ("seek", (0, 0)), ("readline", (3,)),
-                     ("readline", ()), ("read", ())]:
+                     ("readline", ()), ("read", ()), ("seek", (5, 2)), ("read", (2,)), ("tell", ()),
+                     ("readline", ()), ("tell", ())]:
         assert getattr(ours, op)(*args) == getattr(reference, op)(*args), (op, args)
+    with pytest.raises(ValueError):
+        ours.seek(-1)

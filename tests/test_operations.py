@@ -109,3 +109,24 @@ def test_damaged_index_is_rebuilt_while_serving(tmp_path, content_dir, caplog, d
     assert any("rebuilding it" in r.getMessage() for r in caplog.records)
     assert client.get("/cari?q=migran").status_code == 200
     app.extensions["kb.search"].close()
+
+
+def test_pages_recover_a_deleted_index_and_damaged_records(tmp_path, content_dir, caplog):
+    """Pages read the records file published with the index: a deleted index is rebuilt by the first page
+    request too (not only by a search), and a damaged records file is written again."""
+    index_dir = tmp_path / "index"
+    app = create_app({"CONTENT_DIR": str(content_dir), "INDEX_DIR": str(index_dir), "TESTING": True})
+    client = app.test_client()
+    app.extensions["kb.content"].get()
+    app.extensions["kb.search"].close()
+    shutil.rmtree(index_dir)
+    assert client.get("/inovasi/simpadu-pmi").status_code == 200
+    records = store.current_generation(index_dir) / "records.sqlite"
+    records.write_bytes(b"\x00garbage" * 100)
+    with caplog.at_level(logging.WARNING):
+        first = client.get("/inovasi/simpadu-pmi")
+    assert first.status_code == 503  # this request hit the damage; the file was written again meanwhile
+    assert any("records file" in r.getMessage() for r in caplog.records)
+    assert client.get("/inovasi/simpadu-pmi").status_code == 200
+    assert client.get("/api/v1/innovations").get_json()["total"] == 3
+    app.extensions["kb.search"].close()

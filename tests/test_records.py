@@ -103,3 +103,26 @@ def test_index_build_publishes_records_and_updates_them(content_dir, tmp_path):
     assert records.replication_count("simpadu-pmi") == 1  # the replica's own write-up still counts
     assert records.awards["unpsa"].name == "UNPSA"  # awards are rewritten even when no innovation changed
     records.close()
+
+
+def test_a_moved_file_is_followed(content_dir, tmp_path):
+    """Moving a write-up into a subfolder changes nothing but its path: the records must follow it, or the
+    page would read the body from a file that is gone."""
+    index_dir = tmp_path / "idx"
+    update_index(load_catalogue(content_dir), index_dir)
+    target = content_dir / "innovations" / "sub" / "klinik-bumdesa.md"
+    target.parent.mkdir()
+    (content_dir / "innovations" / "klinik-bumdesa.md").rename(target)
+    update_index(load_catalogue(content_dir), index_dir)
+    records = Records(live_generation(index_dir) / "records.sqlite")
+    moved = records.get("klinik-bumdesa")
+    assert moved.path == target.resolve() and "Latar Belakang" in moved.load_body()
+    records.close()
+
+
+def test_damaged_records_file_is_written_again(content_dir, tmp_path):
+    path = tmp_path / "r.sqlite"
+    path.write_bytes(b"not a database" * 100)
+    cat = load_catalogue(content_dir)
+    write_records(cat, path, slugs=["simpadu-pmi"])  # an update on a damaged file writes every record
+    assert len(Records(path)) == 3

@@ -146,16 +146,19 @@ def test_sync_child_process_keeps_workers_current_and_hands_over(tmp_path, conte
     first = create_app(settings)
     assert "kb.content" not in first.extensions  # no catalogue in the web process
     client = first.test_client()
+    assert first.extensions["kb.sync"].process is None  # started by the first request, not by create_app
+    client.get("/healthz")
     write_innovation(content_dir, "dari-anak", title="Dari Proses Anak", summary="Kata unik kecubung.")
     assert _wait_for(lambda: client.get("/inovasi/dari-anak").status_code == 200)
     assert client.get("/api/v1/search?q=kecubung").get_json()["total"] == 1
     second = create_app(settings)  # another worker: its child waits, the first child holds the lock
-    children = [first.extensions["kb.sync"], second.extensions["kb.sync"]]
+    other = second.test_client()
+    other.get("/healthz")
+    children = [first.extensions["kb.sync"].process, second.extensions["kb.sync"].process]
     try:
         children[0].kill()
         children[0].wait()
         write_innovation(content_dir, "serah-terima", title="Serah Terima", summary="Kata unik giok.")
-        other = second.test_client()
         assert _wait_for(lambda: other.get("/api/v1/search?q=giok").get_json()["total"] == 1)
         assert other.get("/inovasi/serah-terima").status_code == 200
         assert client.get("/inovasi/serah-terima").status_code == 200  # every worker reads the same records

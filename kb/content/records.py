@@ -11,6 +11,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import logging
+import os
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
@@ -21,6 +23,8 @@ from typing import Any
 from kb.content import regions, vocab
 from kb.content.loader import Catalogue
 from kb.content.model import Award, AwardRef, Contact, Cost, Innovation, Replication, Source
+
+log = logging.getLogger(__name__)
 
 FILENAME = "records.sqlite"
 FORMAT_VERSION = 1
@@ -70,6 +74,7 @@ def _plain(value: Any) -> Any:
 def dumps_innovation(inn: Innovation) -> str:
     data = _plain(inn)
     data.pop("body", None)  # bodies stay in the files
+    data["path"] = os.path.abspath(inn.path)  # the same file for every process, whatever its working folder
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -114,6 +119,40 @@ def write_records(catalogue: Catalogue, path: Path | str, slugs: Iterable[str] |
     (in place, in one transaction: readers see the old or the new state, never a mix). Awards, aliases and
     the load summary are always rewritten: they are small."""
     path = Path(path)
+    if path.exists() and not readable(path):
+        log.warning("records file %s is unreadable: writing it again with every record", path)
+        _remove(path)
+    if not path.exists():
+        slugs = None
+    try:
+        _write(catalogue, path, None if slugs is None else list(slugs), deleted)
+    except sqlite3.DatabaseError as exc:  # damaged beyond what `readable` sees: start a new file
+        log.warning("records file %s is unreadable (%s): writing it again with every record", path, exc)
+        _remove(path)
+        _write(catalogue, path, None, ())
+
+
+def _remove(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+
+
+def readable(path: Path | str) -> bool:
+    """Whether `path` is a records file this version can read (a cheap check, not a full scan)."""
+    if not Path(path).is_file():
+        return False
+    try:
+        conn = sqlite3.connect(Path(path), timeout=30)
+        try:
+            row = conn.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False
+    return row is not None and json.loads(row[0]) == FORMAT_VERSION
+
+
+def _write(catalogue: Catalogue, path: Path, slugs: list[str] | None, deleted: Iterable[str]) -> None:
     conn = sqlite3.connect(path, timeout=30)
     try:
         conn.execute("PRAGMA journal_mode=WAL")  # readers keep reading while an update is written

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from kb.content import regions, vocab
 from kb.content.loader import Catalogue
 from kb.content.model import Innovation
 from kb.content.records import FILENAME as RECORDS_FILE
+from kb.content.records import readable as records_readable
 from kb.content.records import write_records
 from kb.content.render import index_text
 from kb.search import store
@@ -51,7 +53,7 @@ def fingerprint(innovation: Innovation, catalogue: Catalogue) -> str:
     """Changes whenever anything the index or the records store for this innovation changes, incl.
     cross-file data (replication counts, links resolved through aliases)."""
     links = [innovation.replicated_from or ""] + [r.innovation or "" for r in innovation.replications]
-    derived = [innovation.content_hash, str(catalogue.replication_count(innovation)),
+    derived = [innovation.content_hash, os.path.abspath(innovation.path), str(catalogue.replication_count(innovation)),
                innovation.region_code or "", ",".join(a.award for a in innovation.awards), ",".join(links),
                str(SCHEMA_VERSION)]
     return hashlib.sha1("\x1f".join(derived).encode()).hexdigest()
@@ -170,8 +172,8 @@ def _incremental(catalogue: Catalogue, gen: Path, manifest: dict[str, Any], star
     deleted = [slug for slug in have if slug not in wanted]
     skipped = len(catalogue.errors_by_file())
     records = gen / RECORDS_FILE
-    if not records.exists():
-        write_records(catalogue, records)  # e.g. the records file was lost: write them all again
+    if not records_readable(records):
+        write_records(catalogue, records)  # e.g. the records file was lost or damaged: write them all again
     if not changed and not deleted:
         write_records(catalogue, records, slugs=[])  # awards, aliases and the load summary may have changed
         return IndexReport("unchanged", len(wanted), 0, 0, 0, skipped, _since(started))
@@ -208,4 +210,4 @@ def live_generation(index_dir: Path | str) -> Path | None:
     gen = store.current_generation(Path(index_dir))
     if gen is None or store.read_manifest(gen).get("schema_version") != SCHEMA_VERSION:
         return None
-    return gen if (gen / RECORDS_FILE).is_file() else None
+    return gen if records_readable(gen / RECORDS_FILE) else None

@@ -20,20 +20,30 @@ class _ViewReader:
         self._pos = 0
 
     def read(self, size: int = -1) -> bytes:
-        end = len(self._view) if size is None or size < 0 else min(len(self._view), self._pos + size)
-        data = bytes(self._view[self._pos:end])
+        start = self._pos
+        if start >= len(self._view):
+            return b""  # like BytesIO: at or past the end, the position stays where it is
+        end = len(self._view) if size is None or size < 0 else min(len(self._view), start + size)
         self._pos = end
-        return data
+        return bytes(self._view[start:end])
 
     def readline(self, size: int = -1) -> bytes:
         view, start = self._view, self._pos
         end = len(view) if size is None or size < 0 else min(len(view), start + size)
-        newline = bytes(view[start:end]).find(b"\n")
-        return self.read((newline + 1) if newline >= 0 else end - start)
+        cut = start
+        while cut < end:  # look for the newline a block at a time, not by copying the rest of the file
+            block = bytes(view[cut:min(end, cut + 4096)])
+            newline = block.find(b"\n")
+            if newline >= 0:
+                return self.read(cut + newline + 1 - start)
+            cut += len(block)
+        return self.read(end - start) if start < end else b""
 
     def seek(self, offset: int, whence: int = 0) -> int:
         base = (0, self._pos, len(self._view))[whence]
-        self._pos = max(0, base + offset)
+        if base + offset < 0:
+            raise ValueError(f"negative seek value {base + offset}")
+        self._pos = base + offset
         return self._pos
 
     def tell(self) -> int:

@@ -1,9 +1,7 @@
 """The Flask app factory. Configuration comes in through `create_app` only (see `kb.config`)."""
 from __future__ import annotations
 
-import atexit
 import logging
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -38,13 +36,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         build(content_dir, index_dir)
     search_index = app.extensions["kb.search"] = SearchIndex(
         index_dir, recover=lambda rebuild: build(content_dir, index_dir, rebuild=rebuild))
-    app.extensions["kb.records"] = LiveRecords(index_dir)
+    app.extensions["kb.records"] = LiveRecords(index_dir, recover=lambda: build(content_dir, index_dir))
     if app.config["SYNC"] == "thread":
         app.extensions["kb.content"] = sync.make_store(content_dir, index_dir, interval, background=True,
                                                        after_update=search_index.warm)
     else:
-        child = app.extensions["kb.sync"] = sync.spawn(content_dir, index_dir, interval)
-        atexit.register(_stop_child, child)
+        child = app.extensions["kb.sync"] = sync.SyncChild(content_dir, index_dir, interval)
+        app.before_request(child.ensure)
 
     from kb.web import api, feeds, filters, http, i18n, pages
 
@@ -70,8 +68,3 @@ def build(content_dir: str, index_dir: str, rebuild: bool = False) -> None:
     log.info("%s", update_index(catalogue, index_dir, rebuild=rebuild).summary_line())
     del catalogue
     memory.trim()
-
-
-def _stop_child(child: subprocess.Popen) -> None:
-    if child.poll() is None:
-        child.terminate()

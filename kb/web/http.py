@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import gzip
 import logging
+import sqlite3
 import zlib
 from collections.abc import Iterable, Iterator
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from kb.web.params import ParamError
@@ -100,6 +101,12 @@ def init_app(app: Flask) -> None:
         if exc.code in (301, 302, 308):
             return exc
         return _error(exc.code or 500, exc.description or exc.name)
+
+    @app.errorhandler(sqlite3.DatabaseError)
+    def records_error(exc: sqlite3.DatabaseError):  # noqa: ANN202
+        log.warning("records file error on %s (%s): checking it, rewriting it if damaged", request.path, exc)
+        current_app.extensions["kb.records"].repair()
+        return _error(503, "the catalogue is being repaired; please try again in a moment")
 
     @app.errorhandler(Exception)
     def server_error(exc: Exception):  # noqa: ANN202

@@ -24,7 +24,11 @@ BROWSE_LIMIT = 200  # innovations listed on a sector, region or award page; the 
 
 def records() -> Records:
     """The records published with the live index generation."""
-    found = current_app.extensions["kb.records"].current()
+    live = current_app.extensions["kb.records"]
+    found = live.current()
+    if found is None:  # no index (e.g. the folder was deleted): the search index's recovery rebuilds it
+        search_index().warm()
+        found = live.current()
     if found is None:
         abort(503)
     return found

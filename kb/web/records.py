@@ -2,17 +2,20 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
-from kb.content.records import FILENAME, Records
+from kb.content.records import FILENAME, Records, readable
 from kb.search import store
 
 
 class LiveRecords:
     """Follows the index folder's CURRENT generation; one `Records` (connections per thread) at a time."""
 
-    def __init__(self, index_dir: Path | str) -> None:
+    def __init__(self, index_dir: Path | str, recover: Callable[[], object] | None = None) -> None:
+        """`recover()` brings the index and its records up to date (called when the records are damaged)."""
         self.index_dir = Path(index_dir)
+        self.recover = recover
         self._lock = threading.Lock()
         self._records: Records | None = None
 
@@ -28,3 +31,11 @@ class LiveRecords:
                     self._records = Records(gen / FILENAME)
                 records = self._records
         return records
+
+    def repair(self) -> None:
+        """After a database error: drop the open records and, if the file is really damaged, write it again."""
+        with self._lock:
+            damaged = self._records
+            self._records = None
+            if damaged is not None and not readable(damaged.path) and self.recover is not None:
+                self.recover()
