@@ -42,9 +42,8 @@ def test_groupings_equal_counting_the_catalogue(bundled):
     for award in cat.awards:
         years = Counter(y for inn in cat.innovations.values() for y in {r.year for r in inn.awards if r.award == award})
         assert dict(records.award_years(award)) == dict(years)
-        pairs = [(inn.slug, ref) for inn in cat.innovations.values() for ref in inn.awards if ref.award == award]
-        assert sorted((i.slug, r.year, r.rank or "") for i, r in records.with_award(award)) == \
-            sorted((s, r.year, r.rank or "") for s, r in pairs)
+        held = {(inn.slug, ref.year) for inn in cat.innovations.values() for ref in inn.awards if ref.award == award}
+        assert sorted((i.slug, r.year) for i, r in records.with_award(award)) == sorted(held)
     jatim = [r for r in records.region_counts() if r["code"] == "35"][0]
     assert jatim["innovations"] == sum(1 for inn in cat.innovations.values() if inn.province_code == "35")
     assert jatim["replications"] == sum(1 for inn in cat.innovations.values() for r in inn.replications
@@ -126,3 +125,17 @@ def test_damaged_records_file_is_written_again(content_dir, tmp_path):
     cat = load_catalogue(content_dir)
     write_records(cat, path, slugs=["simpadu-pmi"])  # an update on a damaged file writes every record
     assert len(Records(path)) == 3
+
+
+def test_award_holders_list_each_innovation_once_per_year(content_dir, tmp_path):
+    write_innovation(content_dir, "dua-peringkat", title="Dua Peringkat",
+                     awards=[{"name": "sinovik", "year": 2019, "rank": "Top 99"},
+                             {"name": "sinovik", "year": 2019, "rank": "Top 45"},
+                             {"name": "sinovik", "year": 2020, "rank": "Top 99"}])
+    write_records(load_catalogue(content_dir), tmp_path / "r.sqlite")
+    records = Records(tmp_path / "r.sqlite")
+    rows = [(i.slug, r.year, r.rank) for i, r in records.with_award("sinovik") if i.slug == "dua-peringkat"]
+    assert rows == [("dua-peringkat", 2020, "Top 99"), ("dua-peringkat", 2019, "Top 99, Top 45")]
+    assert dict(records.award_years("sinovik"))[2019] == 1
+    assert len(records.with_award("sinovik", limit=1)) == 1
+    records.close()

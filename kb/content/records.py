@@ -361,14 +361,23 @@ class Records:
 
     def with_award(self, award: str, year: int | None = None,
                    limit: int | None = None) -> list[tuple[Innovation, AwardRef]]:
-        """Innovations holding an award (optionally of one year), newest award first."""
-        rows = self._rows("SELECT i.data, r.position FROM award_ref r JOIN innovation i USING (slug) "
+        """Innovations holding an award (optionally of one year), newest award first: one entry per innovation
+        and year, its ranks of that year joined ("Top 99, Top 45")."""
+        rows = self._rows("SELECT i.slug, i.data, r.year, r.position FROM award_ref r JOIN innovation i USING (slug) "
                           "WHERE r.award = ? AND (? IS NULL OR r.year = ?) ORDER BY r.year DESC, i.title_key, "
-                          "r.position LIMIT ?", (award, year, year, _limit(limit)))
-        out = []
-        for data, position in rows:
+                          "i.slug, r.position", (award, year, year))
+        out: list[tuple[Innovation, AwardRef]] = []
+        last: tuple[str, int] | None = None
+        for slug, data, ref_year, position in rows:
+            if (slug, ref_year) == last:
+                continue
+            last = (slug, ref_year)
+            if limit is not None and len(out) >= limit:
+                break
             inn = loads_innovation(data)
-            out.append((inn, inn.awards[position]))
+            refs = [a for a in inn.awards if a.award == award and a.year == ref_year]
+            ranks = ", ".join(dict.fromkeys(a.rank for a in refs if a.rank)) or None
+            out.append((inn, AwardRef(award=award, year=ref_year, rank=ranks, url=refs[0].url if refs else None)))
         return out
 
     def region_counts(self) -> list[dict]:
