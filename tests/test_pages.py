@@ -115,6 +115,11 @@ def test_etag_304_and_gzip(client):
     assert zipped.headers["Content-Encoding"] == "gzip"
     assert gzip.decompress(zipped.get_data()).decode() == first.get_data(as_text=True)
     assert "Accept-Encoding" in zipped.headers["Vary"]
+    again = client.get("/inovasi/simpadu-pmi", headers={"Accept-Encoding": "gzip",
+                                                        "If-None-Match": zipped.headers["ETag"]})
+    assert again.status_code == 304  # a browser revalidating its gzipped copy
+    refused = client.get("/inovasi/simpadu-pmi", headers={"Accept-Encoding": "gzip;q=0, identity"})
+    assert "Content-Encoding" not in refused.headers
 
 
 def test_page_weight_under_100kb(client):

@@ -24,7 +24,8 @@ def is_api() -> bool:
 
 
 def finish_response(response: Response) -> Response:
-    """ETag on every successful GET, 304 when the client has it, then gzip when asked for."""
+    """ETag on every successful GET, 304 when the client has it, gzip when asked for. A gzipped body gets
+    its own ETag ("...-gz"), set before the conditional check so that revalidation works with it too."""
     if request.method not in ("GET", "HEAD") or response.status_code != 200:
         return response
     static = response.direct_passthrough
@@ -34,27 +35,24 @@ def finish_response(response: Response) -> Response:
         response.direct_passthrough = False
     if is_api():
         response.headers["Access-Control-Allow-Origin"] = "*"
-    if response.is_streamed and not static:  # exports: no ETag (it would need the whole body); compressed as it streams
-        if "gzip" in request.headers.get("Accept-Encoding", "") and "Content-Encoding" not in response.headers:
+    response.vary.add("Accept-Encoding")
+    compress = (request.accept_encodings["gzip"] > 0 and (response.mimetype or "").startswith(COMPRESSIBLE)
+                and "Content-Encoding" not in response.headers)
+    if response.is_streamed and not static:  # exports: no ETag (it would need the whole body); gzip as it streams
+        if compress:
             response.response = _gzip_stream(response.response)
             response.headers["Content-Encoding"] = "gzip"
-        response.vary.add("Accept-Encoding")
         return response
     response.add_etag()
+    body = response.get_data() if compress else b""
+    compress = compress and len(body) >= MIN_GZIP_BYTES
+    if compress:
+        etag, weak = response.get_etag()
+        response.set_etag(etag + "-gz", weak=weak)
     response.make_conditional(request)
-    if response.status_code != 200:
-        return response
-    mimetype = response.mimetype or ""
-    if ("gzip" in request.headers.get("Accept-Encoding", "") and mimetype.startswith(COMPRESSIBLE)
-            and "Content-Encoding" not in response.headers):
-        body = response.get_data()
-        if len(body) >= MIN_GZIP_BYTES:
-            response.set_data(gzip.compress(body, compresslevel=6))
-            response.headers["Content-Encoding"] = "gzip"
-            etag, weak = response.get_etag()
-            if etag:
-                response.set_etag(etag + "-gz", weak=weak)
-    response.vary.add("Accept-Encoding")
+    if response.status_code == 200 and compress:
+        response.set_data(gzip.compress(body, compresslevel=6))
+        response.headers["Content-Encoding"] = "gzip"
     return response
 
 
