@@ -60,19 +60,20 @@ _CHILD_TABLES = ("sector", "award_ref", "replication")
 
 
 # -- (de)serialising records -------------------------------------------------------------------------------
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
+    """A record (or part of one) as JSON-ready data: dates and paths as strings, empty fields left out."""
     if dataclasses.is_dataclass(value):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)
                 if getattr(value, f.name) not in (None, [], "")}
     if isinstance(value, list):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     if isinstance(value, (Path, dt.date)):
         return str(value)
     return value
 
 
 def dumps_innovation(inn: Innovation) -> str:
-    data = _plain(inn)
+    data = plain(inn)
     data.pop("body", None)  # bodies stay in the files
     data["path"] = os.path.abspath(inn.path)  # the same file for every process, whatever its working folder
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
@@ -95,7 +96,7 @@ def loads_innovation(text: str) -> Innovation:
 
 
 def _dumps_award(award: Award) -> str:
-    return json.dumps(_plain(award), ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(plain(award), ensure_ascii=False, separators=(",", ":"))
 
 
 def _loads_award(text: str) -> Award:
@@ -226,10 +227,6 @@ class Records:
         self.path = Path(path)
         self._local = threading.local()
 
-    @classmethod
-    def exists(cls, path: Path | str) -> bool:
-        return Path(path).is_file()
-
     def _conn(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
         if conn is None:
@@ -272,12 +269,7 @@ class Records:
 
     def titles(self, slugs: Iterable[str]) -> dict[str, tuple[str, str]]:
         """slug -> (title, region) for links to other records."""
-        out = {}
-        for slug in set(slugs):
-            inn = self.get(slug)
-            if inn is not None:
-                out[slug] = (inn.title, inn.region)
-        return out
+        return {inn.slug: (inn.title, inn.region) for inn in self.many(sorted(set(slugs)))}
 
     def canonical_slug(self, slug: str) -> str | None:
         """The canonical slug for a slug, a former slug (alias) or a case variant of either."""

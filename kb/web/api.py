@@ -6,14 +6,14 @@ import io
 import json
 from collections.abc import Iterator
 
-from flask import Blueprint, Response, abort, jsonify, redirect, request, stream_with_context, url_for
+from flask import Blueprint, Response, jsonify, request, stream_with_context, url_for
 
 from kb.content import vocab
 from kb.content.records import Records
 from kb.web.data import innovation_payload, listing_row, search_payload
 from kb.web.i18n import current_language
 from kb.web.openapi import openapi_document
-from kb.web.pages import records, search_index
+from kb.web.pages import find_innovation, records, search_index
 from kb.web.params import SearchParams, parse_search
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -33,12 +33,9 @@ def search() -> Response:
     params = parse_search(request.args, allow_per_page=True)
     result = search_index().search(params.q, filters=params.filters, sort=params.sort, page=params.page,
                                    per_page=params.per_page, facet_limit=API_FACET_SIZE)
-    data = search_payload(result, params, records().awards, current_language(), facet_size=API_FACET_SIZE)
+    data = search_payload(result, params, records().awards, current_language())
     keys = ("query", "total", "page", "per_page", "sort", "filters", "suggestion", "corrected", "results")
-    out = {k: data[k] for k in keys}
-    out["facets"] = {name: [{k: f[k] for k in ("value", "label", "count", "selected")} for f in values]
-                     for name, values in data["facets"].items()}
-    return jsonify(out)
+    return jsonify({**{k: data[k] for k in keys}, "facets": data["facets"]})
 
 
 @bp.get("/v1/suggest")
@@ -69,14 +66,8 @@ def innovations() -> Response:
 
 @bp.get("/v1/innovations/<slug>")
 def innovation(slug: str) -> Response:
-    rec = records()
-    found = rec.get(slug)
-    if found is None:
-        canonical = rec.canonical_slug(slug)
-        if canonical is None:
-            abort(404, description=f"no innovation {slug!r}")
-        return redirect(url_for("api.innovation", slug=canonical), code=301)
-    return jsonify(innovation_payload(found, rec, search_index()))
+    found = find_innovation(slug, "api.innovation")
+    return jsonify(innovation_payload(found, records(), search_index()))
 
 
 @bp.get("/v1/awards")

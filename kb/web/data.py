@@ -1,15 +1,13 @@
 """Plain data dicts shared by the HTML pages and the JSON API (one builder, two renderings)."""
 from __future__ import annotations
 
-import dataclasses
-import datetime as dt
 from typing import Any
 
 from flask import url_for
 
 from kb.content import vocab
 from kb.content.model import Award, Innovation
-from kb.content.records import Records
+from kb.content.records import Records, plain
 from kb.content.render import render_markdown
 from kb.search import SearchIndex, SearchResult
 from kb.search.facets import FACETS
@@ -21,15 +19,7 @@ def innovation_url(slug: str) -> str:
     return url_for("pages.innovation", slug=slug, _external=True)
 
 
-def _top_values(values: list, size: int | None) -> list:
-    """The first `size` facet values (they come most frequent first), plus every selected one."""
-    if size is None:
-        return values
-    return [f for rank, f in enumerate(values) if rank < size or f.selected]
-
-
-def search_payload(result: SearchResult, params: SearchParams, awards: dict[str, Award], lang: str,
-                   facet_size: int | None = None) -> dict[str, Any]:
+def search_payload(result: SearchResult, params: SearchParams, awards: dict[str, Award], lang: str) -> dict[str, Any]:
     """The search response: the /cari page and /api/v1/search render exactly this."""
     return {
         "query": params.q,
@@ -61,21 +51,11 @@ def search_payload(result: SearchResult, params: SearchParams, awards: dict[str,
         "facets": {
             name: [{"value": f.value, "label": facet_value_label(name, f.value, lang, awards),
                     "count": f.count, "selected": f.selected}
-                   for f in _top_values(result.facets.get(name, []), facet_size)]
+                   for f in result.facets.get(name, [])]
             for name in FACETS
         },
         "facet_labels": {name: facet_label(name) for name in FACETS},
     }
-
-
-def _jsonable(value: Any) -> Any:
-    if dataclasses.is_dataclass(value):
-        return {k: _jsonable(v) for k, v in dataclasses.asdict(value).items() if v not in (None, [], "")}
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, list):
-        return [_jsonable(v) for v in value]
-    return value
 
 
 FRONT_MATTER_FIELDS = ("title", "full_name", "summary", "agency", "region", "region_code", "sectors", "year",
@@ -89,15 +69,15 @@ def innovation_payload(inn: Innovation, rec: Records, index: SearchIndex) -> dic
     for name in FRONT_MATTER_FIELDS:
         value = getattr(inn, name)
         if value not in (None, [], ""):
-            data[name] = _jsonable(value)
+            data[name] = plain(value)
     data["sector_labels"] = [vocab.label(vocab.sectors(), s) for s in inn.sectors]
     awards = rec.awards
     data["awards"] = [{"award": a.award, "name": awards[a.award].name, "year": a.year, "rank": a.rank,
                        "url": a.url} for a in inn.awards if a.award in awards]
-    data["cost"] = _jsonable(inn.cost) if inn.cost else None
-    data["contact"] = _jsonable(inn.contact) if inn.contact else None
-    data["sources"] = [_jsonable(s) for s in inn.sources]
-    data["replications"] = [_jsonable(r) for r in inn.replications]
+    data["cost"] = plain(inn.cost) if inn.cost else None
+    data["contact"] = plain(inn.contact) if inn.contact else None
+    data["sources"] = [plain(s) for s in inn.sources]
+    data["replications"] = [plain(r) for r in inn.replications]
     data["replicated_by"] = [{"slug": r.slug, "title": r.title, "region": r.region, "year": r.year,
                               "url": innovation_url(r.slug)} for r in rec.replicas_of(inn.slug)]
     data["replication_count"] = rec.replication_count(inn.slug)

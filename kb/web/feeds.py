@@ -41,8 +41,7 @@ def _atom(title: str, self_url: str, page_url: str, items: list[Innovation]) -> 
         ET.SubElement(entry, f"{{{ATOM}}}summary").text = f"{inn.summary} ({inn.region}, {inn.year})"
         for sector in inn.sectors:
             ET.SubElement(entry, f"{{{ATOM}}}category", term=sector, label=vocab.label(vocab.sectors(), sector))
-    body = b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8")
-    return Response(body, mimetype="application/atom+xml")
+    return _xml(feed, "application/atom+xml")
 
 
 @bp.get("/feed.xml")
@@ -132,9 +131,9 @@ def _urlset(urls: list[tuple[str, dt.date | None]]) -> Response:
     return _xml(root)
 
 
-def _xml(root: ET.Element) -> Response:
+def _xml(root: ET.Element, mimetype: str = "application/xml") -> Response:
     body = b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8")
-    return Response(body, mimetype="application/xml")
+    return Response(body, mimetype=mimetype)
 
 
 @bp.get("/robots.txt")
@@ -148,9 +147,9 @@ def robots() -> Response:
 def healthz() -> Response:
     """For load balancers: 200 when an index generation and its records are live, with the counts and time
     of the last content check that updated them; 503 otherwise."""
-    generation = store.current_generation(search_index().index_dir)
-    rec = current_app.extensions["kb.records"].current()
+    rec = current_app.extensions["kb.records"].current(recover=False)  # report, do not rebuild
     if rec is None:
+        generation = store.current_generation(search_index().index_dir)
         body = {"status": "no-index", "index_generation": generation.name if generation else None}
     else:
         summary = rec.summary()

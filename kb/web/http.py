@@ -96,8 +96,6 @@ def init_app(app: Flask) -> None:
             from kb.web.pages import not_found_page
 
             return not_found_page()
-        if exc.code in (301, 302, 308):
-            return exc
         return _error(exc.code or 500, exc.description or exc.name)
 
     @app.errorhandler(sqlite3.DatabaseError)

@@ -4,8 +4,7 @@ from __future__ import annotations
 import json
 import re
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 
 from kb.content import regions, vocab
 from kb.content.model import Award, Innovation
@@ -23,15 +22,12 @@ BROWSE_LIMIT = 200  # innovations listed on a sector, region or award page; the 
 
 
 def records() -> Records:
-    """The records published with the live index generation."""
-    live = current_app.extensions["kb.records"]
-    found = live.current()
-    if found is None:  # no index (e.g. the folder was deleted): the search index's recovery rebuilds it
-        search_index().warm()
-        found = live.current()
-    if found is None:
+    """The records published with the live index generation (looked up once per request)."""
+    if "kb_records" not in g:
+        g.kb_records = current_app.extensions["kb.records"].current()
+    if g.kb_records is None:
         abort(503)
-    return found
+    return g.kb_records
 
 
 def search_index() -> SearchIndex:
@@ -78,7 +74,7 @@ def search() -> str:
     params = parse_search(request.args)
     result = search_index().search(params.q, filters=params.filters, sort=params.sort, page=params.page,
                                    facet_limit=HTML_FACET_SIZE)
-    data = search_payload(result, params, records().awards, current_language(), facet_size=HTML_FACET_SIZE)
+    data = search_payload(result, params, records().awards, current_language())
     related = []
     if not result.total and params.q:
         related = [(s, n) for s, n in records().sector_counts() if n][:8]
@@ -101,36 +97,35 @@ def url_with(**changes: object) -> str:
     return url_for("pages.search", **{k: v for k, v in args.items() if v})
 
 
-def _find(slug: str, endpoint: str):  # noqa: ANN202 - Innovation, or a redirect response
+def find_innovation(slug: str, endpoint: str) -> Innovation:
+    """The record for `slug`; a former slug or case variant redirects (301) to `endpoint` with the
+    canonical one; anything else is a 404."""
     rec = records()
     found = rec.get(slug)
     if found is not None:
         return found
     canonical = rec.canonical_slug(slug)
     if canonical is not None:
-        return redirect(url_for(endpoint, slug=canonical), code=301)
-    abort(404)
+        abort(redirect(url_for(endpoint, slug=canonical), code=301))
+    abort(404, description=f"no innovation {slug!r}")
 
 
 @bp.get("/inovasi/<slug>")
-def innovation(slug: str):  # noqa: ANN201
-    found = _find(slug, "pages.innovation")
-    if not hasattr(found, "slug"):
-        return found
+def innovation(slug: str) -> str:
+    found = find_innovation(slug, "pages.innovation")
     rec = records()
+    awards = rec.awards
     rendered = render_markdown(found.load_body())
     similar = rec.many(search_index().similar(found.slug))
     linked = rec.titles([found.replicated_from or ""] + [r.innovation for r in found.replications if r.innovation])
-    return render_template("innovation.html", inn=found, body=rendered, awards=rec.awards,
+    return render_template("innovation.html", inn=found, body=rendered, awards=awards,
                            replicas=rec.replicas_of(found.slug), linked=linked, similar=similar,
-                           json_ld=_json_ld(found, rec.awards), og_type="article")
+                           json_ld=_json_ld(found, awards), og_type="article")
 
 
 @bp.get("/inovasi/<slug>/embed", endpoint="innovation_embed")
-def embed(slug: str):  # noqa: ANN201
-    found = _find(slug, "pages.innovation_embed")
-    if not hasattr(found, "slug"):
-        return found
+def embed(slug: str) -> str:
+    found = find_innovation(slug, "pages.innovation_embed")
     return render_template("embed.html", inn=found, awards=records().awards)  # framing allowed: kb.web.http
 
 
@@ -183,7 +178,7 @@ def award(award: str, year: int | None = None):  # noqa: ANN201
     if year is not None and not total:
         abort(404)
     return render_template("award.html", award=programme, year=year, holders=rec.with_award(award, year, BROWSE_LIMIT),
-                           total=total, years=years, body=render_markdown(programme.body))
+                           total=total, years=years, body=render_markdown(programme.body) if year is None else None)
 
 
 @bp.get("/wilayah/")
@@ -193,12 +188,13 @@ def regions_page() -> str:
 
 @bp.get("/wilayah/<code>")
 def region(code: str) -> str:
-    summary = records().region_summary(code, BROWSE_LIMIT)
+    rec = records()
+    summary = rec.region_summary(code, BROWSE_LIMIT)
     if summary is None:
         abort(404)
     children = []
     if summary.is_province:
-        children = [r for r in records().region_counts()
+        children = [r for r in rec.region_counts()
                     if r["level"] == "regency" and r["code"].startswith(code + ".")]
     return render_template("region.html", region=summary, children=children)
 
@@ -212,8 +208,9 @@ def sectors() -> str:
 def sector(slug: str) -> str:
     if slug not in vocab.sectors():
         abort(404)
-    total = dict(records().sector_counts()).get(slug, 0)
-    return render_template("sector.html", sector=slug, items=records().in_sector(slug, BROWSE_LIMIT), total=total)
+    rec = records()
+    total = dict(rec.sector_counts()).get(slug, 0)
+    return render_template("sector.html", sector=slug, items=rec.in_sector(slug, BROWSE_LIMIT), total=total)
 
 
 def not_found_page():  # noqa: ANN201
@@ -221,5 +218,4 @@ def not_found_page():  # noqa: ANN201
     words = " ".join(w for w in re.split(r"[^a-z0-9]+", request.path.lower())
                      if w and w not in ("inovasi", "embed", "penghargaan", "wilayah", "sektor"))[:200]
     suggestions = search_index().search(words, per_page=5).hits if words else []
-    return render_template("404.html", suggestions=suggestions, words=words,
-                           message=_("Halaman tidak ditemukan")), 404
+    return render_template("404.html", suggestions=suggestions, words=words), 404
