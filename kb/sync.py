@@ -28,7 +28,22 @@ LOCK_NAME = ".sync.lock"
 PARENT_CHECK_S = 0.5
 
 
-def make_store(content_dir: Path | str, index_dir: Path | str, interval: float, background: bool,
+def build(content_dir: Path | str, index_dir: Path | str, rebuild: bool = False) -> None:
+    """Load the content and bring the index (and records) up to date in this process, then let go of the
+    catalogue: for a first run, and to recover a missing or damaged index."""
+    from kb import memory
+    from kb.content.loader import load_catalogue
+    from kb.search import update_index
+
+    catalogue = load_catalogue(content_dir)
+    for issue in catalogue.errors:
+        log.warning("%s", issue)
+    log.info("%s", update_index(catalogue, index_dir, rebuild=rebuild).summary_line())
+    del catalogue
+    memory.trim()
+
+
+def make_store(content_dir: Path | str, index_dir: Path | str, interval: float,
                after_update: Callable[[], object] | None = None):  # noqa: ANN201 - kb.content.store.ContentStore
     """A content store whose every (re)load brings the index and records up to date."""
     from kb.content.loader import Catalogue
@@ -40,7 +55,7 @@ def make_store(content_dir: Path | str, index_dir: Path | str, interval: float, 
         if after_update is not None:
             after_update()
 
-    return ContentStore(content_dir, interval=interval, on_reload=reindex, background=background)
+    return ContentStore(content_dir, interval=interval, on_reload=reindex)
 
 
 def spawn(content_dir: Path | str, index_dir: Path | str, interval: float) -> subprocess.Popen:
@@ -110,8 +125,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0  # parent gone; or a one-off check that another worker's child has just made
     from kb import memory
 
-    # In the background: the first load is published (indexed) like every later one.
-    content = make_store(args.content, args.index, args.interval, background=True, after_update=memory.trim)
+    content = make_store(args.content, args.index, args.interval, after_update=memory.trim)
     for issue in content.get().errors:
         log.warning("%s", issue)
     if args.interval <= 0:  # content is never re-read: the start-up check was all there was to do

@@ -170,17 +170,6 @@ def load_catalogue(root: Path | str, cache: LoadCache | None = None) -> Catalogu
     return cat
 
 
-def load_awards(root: Path | str) -> dict[str, Award]:
-    """Only the award programmes (a handful of files): enough for search results before the rest loads."""
-    cat = Catalogue(root=Path(root))
-    awards = {}
-    for doc, display in _iter_documents(Path(root), AWARDS_DIR, cat, LoadCache()):
-        award = _build_award(doc, display, cat)
-        if award is not None:
-            awards[award.slug] = award
-    return awards
-
-
 def iter_content_files(root: Path, sub: str) -> Iterator[Path]:
     """Markdown files under `root/sub`, sorted; hidden and `_draft` files are not content."""
     base = root / sub

@@ -13,8 +13,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from kb.content.loader import AWARDS_DIR, INNOVATIONS_DIR, Catalogue, LoadCache, load_awards, load_catalogue
-from kb.content.model import Award
+from kb.content.loader import AWARDS_DIR, INNOVATIONS_DIR, Catalogue, LoadCache, load_catalogue
 
 log = logging.getLogger(__name__)
 
@@ -47,50 +46,42 @@ class ContentStore:
     """Holds the current catalogue; a daemon thread reloads it when the folder changes."""
 
     def __init__(self, root: Path | str, interval: float = 1.0,
-                 on_reload: Callable[[Catalogue], object] | None = None, background: bool = False) -> None:
-        """With `background`, the first load runs in a thread (and then `on_reload`): the server can answer
-        searches from an existing index at once, while pages wait in `get()` until the catalogue is in."""
+                 on_reload: Callable[[Catalogue], object] | None = None) -> None:
+        """The first load runs in a thread and is published like every later one (`on_reload`, e.g. bring
+        the search index up to date); `get()` waits for it."""
         self.root = Path(root)
         self.interval = interval
-        self.on_reload = on_reload  # e.g. bring the search index up to date
+        self.on_reload = on_reload
         self._cache = LoadCache()
         self._lock = threading.Lock()
         self._ready = threading.Event()
         self._catalogue: Catalogue | None = None
-        self._awards = load_awards(self.root)
         self._watcher: threading.Thread | None = None
         self._watcher_pid: int | None = None
         self._stop = threading.Event()
         self._changed = threading.Event()
         self._notified = False
         self._fingerprint: frozenset = frozenset()
-        if background:
-            threading.Thread(target=self._first_load, name="kb-content-load", daemon=True).start()
-        else:
-            self._first_load(notify=False)
+        threading.Thread(target=self._first_load, name="kb-content-load", daemon=True).start()
 
-    def _first_load(self, notify: bool = True) -> None:
+    def _first_load(self) -> None:
         with self._lock:
             stamp = content_fingerprint(self.root)
             catalogue = load_catalogue(self.root, self._cache)
-            if notify:
-                try:
-                    self._publish(stamp, catalogue)
-                except Exception:  # noqa: BLE001 - the catalogue still serves; the watcher retries the index
-                    log.exception("index update after loading content failed")
-                    self._catalogue = catalogue
-            else:
-                self._catalogue, self._fingerprint = catalogue, stamp
+            try:
+                self._publish(stamp, catalogue)
+            except Exception:  # noqa: BLE001 - the catalogue still serves; the watcher retries the index
+                log.exception("index update after loading content failed")
+                self._catalogue = catalogue
             self._ready.set()
         self._ensure_watcher()
 
     def _publish(self, stamp: frozenset, catalogue: Catalogue) -> None:
-        """Index first (so search never lags behind the pages), then serve the new catalogue. The
-        fingerprint is recorded last: if indexing fails, the next check tries again."""
+        """Index first (so search never lags behind), then keep the new catalogue. The fingerprint is
+        recorded last: if indexing fails, the next check tries again."""
         if self.on_reload is not None:
             self.on_reload(catalogue)
         self._catalogue = catalogue
-        self._awards = catalogue.awards
         self._fingerprint = stamp
         log.info("content loaded: %s", catalogue.summary_line())
 
@@ -100,16 +91,6 @@ class ContentStore:
         self._ensure_watcher()
         self._ready.wait()
         return self._catalogue  # type: ignore[return-value]
-
-    @property
-    def ready(self) -> bool:
-        """Whether the first load has finished (`get()` would not wait)."""
-        return self._ready.is_set()
-
-    def awards(self) -> dict[str, Award]:
-        """Award programmes, available before the first full load completes."""
-        self._ensure_watcher()
-        return self._catalogue.awards if self._ready.is_set() and self._catalogue else self._awards
 
     def _ensure_watcher(self) -> None:
         """One watcher per process (threads do not survive a fork, e.g. gunicorn --preload)."""

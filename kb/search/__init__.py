@@ -5,7 +5,7 @@ from kb.search import segments
 
 segments.install()  # before any index is opened: see kb/search/segments.py
 
-from kb.search.indexer import IndexReport, ensure_index, live_generation, update_index
+from kb.search.indexer import IndexReport, live_generation, update_index
 from kb.search.query import SearchHit, SearchIndex, SearchResult
 
-__all__ = ["IndexReport", "SearchHit", "SearchIndex", "SearchResult", "ensure_index", "live_generation", "update_index"]
+__all__ = ["IndexReport", "SearchHit", "SearchIndex", "SearchResult", "live_generation", "update_index"]

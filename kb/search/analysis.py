@@ -6,6 +6,7 @@ contents, and a bound method would drag its whole object along (see STACK-NOTES)
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 
 from whoosh.analysis import Token, Tokenizer
@@ -29,6 +30,11 @@ the a an of and or in on for to with by from at is are was were be been how what
 
 _sastrawi = None
 
+
+
+def word_parts(words: Iterable[str]) -> list[str]:
+    """The parts of compound words ("simpadu-pmi" -> simpadu, pmi), split as the analyzer indexes them."""
+    return [p for w in words for p in _SPLIT_RE.split(w) if p]
 
 def _stemmer():  # noqa: ANN202
     global _sastrawi
@@ -89,7 +95,7 @@ class IndonesianAnalyzer(Tokenizer):
                 emitted = ((low, pos),)
                 pos += 1
             else:
-                parts = [p for p in _SPLIT_RE.split(low) if p]
+                parts = word_parts((low,))
                 if len(parts) <= 1:
                     emitted = ((parts[0] if parts else low, pos),)
                     pos += 1

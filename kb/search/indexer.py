@@ -77,8 +77,8 @@ def facet_values(innovation: Innovation) -> dict[str, list[str]]:
     return {name: v for name, v in values.items() if v}
 
 
-def to_document(innovation: Innovation, catalogue: Catalogue) -> dict[str, Any]:
-    """The Whoosh document for one innovation."""
+def to_document(innovation: Innovation, catalogue: Catalogue, stamp: str | None = None) -> dict[str, Any]:
+    """The Whoosh document for one innovation (`stamp`: its fingerprint, if already computed)."""
     replications = catalogue.replication_count(innovation)
     names = [innovation.title, innovation.full_name or ""]
     places = [innovation.region]
@@ -98,7 +98,7 @@ def to_document(innovation: Innovation, catalogue: Catalogue) -> dict[str, Any]:
     labels = [label for s in innovation.sectors for label in vocab.sectors().get(s, ())]
     return {
         "slug": innovation.slug,
-        "content_hash": fingerprint(innovation, catalogue),
+        "content_hash": stamp or fingerprint(innovation, catalogue),
         "title": innovation.title,
         "summary": innovation.summary,
         "plain": plain,
@@ -114,11 +114,6 @@ def to_document(innovation: Innovation, catalogue: Catalogue) -> dict[str, Any]:
         "facet": ",".join(f"{name}={value}" for name, values in facet_values(innovation).items() for value in values),
         "meta": meta,
     }
-
-
-def ensure_index(catalogue: Catalogue, index_dir: Path | str, progress: Progress | None = None) -> IndexReport:
-    """Bring the index up to date with the catalogue: build if missing or outdated, else update."""
-    return update_index(catalogue, index_dir, rebuild=False, progress=progress)
 
 
 def update_index(catalogue: Catalogue, index_dir: Path | str, rebuild: bool = False,
@@ -183,7 +178,7 @@ def _incremental(catalogue: Catalogue, gen: Path, manifest: dict[str, Any], star
         for slug in deleted:
             writer.delete_by_term("slug", slug)
         for number, slug in enumerate(changed, 1):
-            writer.update_document(**to_document(catalogue.innovations[slug], catalogue))
+            writer.update_document(**to_document(catalogue.innovations[slug], catalogue, wanted[slug]))
             if progress:
                 progress(number, len(changed))
         writer.commit()

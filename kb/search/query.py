@@ -22,7 +22,7 @@ from whoosh import index as whoosh_index
 from whoosh import query as wq
 
 from kb.search import bitset, ranking, store
-from kb.search.analysis import STOP_WORDS, split_words, stem
+from kb.search.analysis import STOP_WORDS, split_words, stem, word_parts
 from kb.search.places import find_places, place_names, place_words
 from kb.search.facets import FACETS, FacetCount, FacetTable
 from kb.search.lexicon import Concept, Lexicon, default_lexicon
@@ -334,7 +334,7 @@ class SearchIndex:
 
     @staticmethod
     def _variant_matches(words: tuple[str, ...], place: bool, state: _Generation) -> int:
-        parts = [p for w in words for p in re.split(r"[-'.+]", w) if p]
+        parts = word_parts(words)
         if not parts:
             return 0
         if place:

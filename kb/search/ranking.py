@@ -8,11 +8,10 @@ that innovation first.
 """
 from __future__ import annotations
 
-import re
 
 import numpy as np
 
-from kb.search.analysis import STOP_WORDS, stem
+from kb.search.analysis import STOP_WORDS, stem, word_parts
 from kb.search.lexicon import Concept
 from kb.search.schema import STEMMED_FIELDS
 from kb.search.scoring import Scorer
@@ -22,15 +21,10 @@ PLACE_BOOST = 3.0
 EXACT_NAME_FACTOR = 2.0  # all typed words in the innovation's name: score x (1 + this)
 JOINED_BOOST = 1.5
 MAX_VARIANTS = 8
-_SPLIT = re.compile(r"[-'.+]")
-
-
-def parts_of(words: tuple[str, ...]) -> list[str]:
-    return [p for w in words for p in _SPLIT.split(w) if p]
 
 
 def _variant(scorer: Scorer, words: tuple[str, ...], place: bool) -> np.ndarray:
-    parts = parts_of(words)
+    parts = word_parts(words)
     size = scorer.size
     if not parts:
         return np.zeros(size, np.float32)
@@ -71,7 +65,7 @@ def concept_scores(concepts: list[Concept], scorer: Scorer) -> np.ndarray:
         matched += best > 0
     if len(concepts) > 1:
         total *= matched / len(concepts)
-    typed = [p for c in concepts if not c.place for p in parts_of(c.words) if p not in STOP_WORDS]
+    typed = [p for c in concepts if not c.place for p in word_parts(c.words) if p not in STOP_WORDS]
     if len(typed) >= 2:
         in_name = np.ones(size, bool)
         for part in typed:

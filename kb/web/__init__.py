@@ -8,9 +8,8 @@ from typing import Any
 from flask import Flask
 
 from kb import config as kb_config
-from kb import memory, sync
-from kb.content.loader import load_catalogue
-from kb.search import SearchIndex, live_generation, update_index
+from kb import sync
+from kb.search import SearchIndex, live_generation
 from kb.web.records import LiveRecords
 
 log = logging.getLogger(__name__)
@@ -33,12 +32,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         raise ValueError(f"SYNC must be 'process' or 'thread', got {app.config['SYNC']!r}")
 
     if live_generation(index_dir) is None:  # first run, or an index from an older version
-        build(content_dir, index_dir)
+        sync.build(content_dir, index_dir)
     search_index = app.extensions["kb.search"] = SearchIndex(
-        index_dir, recover=lambda rebuild: build(content_dir, index_dir, rebuild=rebuild))
-    app.extensions["kb.records"] = LiveRecords(index_dir, recover=lambda: build(content_dir, index_dir))
+        index_dir, recover=lambda rebuild: sync.build(content_dir, index_dir, rebuild=rebuild))
+    app.extensions["kb.records"] = LiveRecords(index_dir, recover=lambda: sync.build(content_dir, index_dir))
     if app.config["SYNC"] == "thread":
-        app.extensions["kb.content"] = sync.make_store(content_dir, index_dir, interval, background=True,
+        app.extensions["kb.content"] = sync.make_store(content_dir, index_dir, interval,
                                                        after_update=search_index.warm)
     else:
         child = app.extensions["kb.sync"] = sync.SyncChild(content_dir, index_dir, interval)
@@ -57,14 +56,3 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     register_commands(app.cli)
     return app
-
-
-def build(content_dir: str, index_dir: str, rebuild: bool = False) -> None:
-    """Load the content and bring the index (and records) up to date in this process, then let go of the
-    catalogue: for the first run, and to recover a damaged index."""
-    catalogue = load_catalogue(content_dir)
-    for issue in catalogue.errors:
-        log.warning("%s", issue)
-    log.info("%s", update_index(catalogue, index_dir, rebuild=rebuild).summary_line())
-    del catalogue
-    memory.trim()
