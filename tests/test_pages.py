@@ -9,6 +9,7 @@ from xml.etree import ElementTree as ET
 import pytest
 
 from kb.web import create_app
+from tests.conftest import write_innovation
 
 ROOT = Path(__file__).resolve().parent.parent
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -177,3 +178,13 @@ def test_large_catalogue_gets_a_sitemap_index(client, monkeypatch):
     assert sorted(innovations) == [f"http://localhost/inovasi/{s}" for s in
                                    ("klinik-bumdesa", "simpadu-banyuwangi", "simpadu-pmi")]
     assert client.get("/sitemap-3.xml").status_code == 404
+
+
+def test_search_card_names_an_award_year_once(app, client, content_dir):
+    write_innovation(content_dir, "dua-peringkat", title="Dua Peringkat Zamrud",
+                     awards=[{"name": "sinovik", "year": 2019, "rank": "Top 99"},
+                             {"name": "sinovik", "year": 2019, "rank": "Top 45"}])
+    app.extensions["kb.content"].refresh()
+    html = client.get("/cari?q=zamrud").get_data(as_text=True)
+    card = html.split('href="/inovasi/dua-peringkat"')[1].split("</article>")[0]
+    assert card.count("Kompetisi Inovasi Pelayanan Publik (KIPP) 2019") == 1
