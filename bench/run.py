@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 from bench.corpus import make_queries, write_corpus  # noqa: E402
 from kb.content import load_catalogue  # noqa: E402
 from kb.content.render import index_text  # noqa: E402
-from tools.loadtest import free_port  # noqa: E402
+from tools.loadtest import free_port, percentile  # noqa: E402
 
 DATASETTE_VENV = ROOT / "bench" / ".venv-datasette"
 RESULTS = ROOT / "bench" / "results"
@@ -44,11 +44,6 @@ PY = sys.executable
 
 
 # -- helpers -----------------------------------------------------------------------------------------
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] if ordered else 0.0
-
-
 def dir_size(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
 

@@ -99,7 +99,7 @@ def run_load(base: str, clients: int, seconds: float, max_requests: int, seed: i
     lat = sorted(stats.latencies)
 
     def pct(p: float) -> float:
-        return lat[min(len(lat) - 1, int(p / 100 * len(lat)))] * 1000 if lat else 0.0
+        return percentile(lat, p) * 1000
 
     return {"requests": len(lat), "seconds": round(elapsed, 2), "clients": clients,
             "throughput_rps": round(len(lat) / elapsed, 1) if elapsed else 0.0,
@@ -113,6 +113,12 @@ def _get_json(parsed: urllib.parse.SplitResult, path: str) -> dict:
     data = json.loads(conn.getresponse().read())
     conn.close()
     return data
+
+
+def percentile(values: list[float], p: float) -> float:
+    """The p-th percentile (nearest rank) of `values`; 0 when there are none."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] if ordered else 0.0
 
 
 def free_port() -> int:
