@@ -221,3 +221,21 @@ def test_facet_counts_of_many_values_match_brute_force(multi):
     assert region[-1].count == expected[rare]
     full = table.counts(bitset.from_ids(matches), {"year": ["2021"]})["region"]
     assert [(f.value, f.count) for f in full] == ranked
+
+
+def test_a_bug_is_not_mistaken_for_a_damaged_index(content_dir, tmp_path, monkeypatch):
+    """Only an index whose files fail to read is rebuilt; an error in our own code is raised as it is."""
+    from kb.search import ranking
+
+    update_index(load_catalogue(content_dir), tmp_path / "idx")
+    calls = []
+    index = SearchIndex(tmp_path / "idx", recover=calls.append)
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(ranking, "order", broken)
+    with pytest.raises(ZeroDivisionError):
+        index.search("migran")
+    assert calls == []
+    index.close()

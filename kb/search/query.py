@@ -252,8 +252,8 @@ class SearchIndex:
         try:
             return action()
         except Exception as exc:  # noqa: BLE001 - a damaged index shows up as many different errors
-            if self.recover is None:
-                raise
+            if self.recover is None or _readable(store.current_generation(self.index_dir)):
+                raise  # the index is fine: a bug, not damage; rebuilding would not help
             log.warning("search index in %s is unreadable (%s: %s): rebuilding it", self.index_dir,
                         type(exc).__name__, exc)
             self._reset()
@@ -421,3 +421,25 @@ class SearchIndex:
         results = state.searcher.search(wq.And(terms), limit=limit)
         return [{"slug": r["slug"], "title": r["title"], "full_name": r["meta"].get("full_name") or ""}
                 for r in results]
+
+
+def _readable(gen: Path | None) -> bool:
+    """Whether a generation opens and its parts read (TOC, stored fields, term dictionary, postings)."""
+    if gen is None:
+        return False
+    try:
+        ix = whoosh_index.open_dir(str(gen))
+        try:
+            with ix.searcher() as searcher:
+                reader = searcher.reader()
+                for docnum in reader.all_doc_ids():
+                    reader.stored_fields(docnum)
+                    break
+                for term in reader.lexicon("slug"):
+                    reader.postings("slug", term).all_ids()
+                    break
+        finally:
+            ix.close()
+    except Exception:  # noqa: BLE001 - any failure here means the files are damaged
+        return False
+    return True
