@@ -15,7 +15,7 @@ import logging
 import os
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -295,16 +295,22 @@ class Records:
     def summary(self) -> dict[str, Any]:
         return {k: json.loads(v) for k, v in self._rows("SELECT key, value FROM meta")}
 
+    def _cached(self, name: str, compute: Callable[[], Any]) -> Any:
+        """`compute()`, kept until the file changes: catalogue-wide groupings are the same for every page
+        until the next update. `data_version` is per connection, so the cache is per thread too."""
+        version = self._rows("PRAGMA data_version")[0][0]
+        cache = getattr(self._local, "cache", None)
+        if cache is None or cache[0] != version:
+            cache = self._local.cache = (version, {})
+        if name not in cache[1]:
+            cache[1][name] = compute()
+        return cache[1][name]
+
     @property
     def awards(self) -> dict[str, Award]:
-        """Award programmes by slug (re-read only after the file changed: `data_version` is per connection,
-        so the cache is per thread too)."""
-        version = self._rows("PRAGMA data_version")[0][0]
-        cached = getattr(self._local, "awards", None)
-        if cached is None or cached[0] != version:
-            cached = (version, {slug: _loads_award(d) for slug, d in self._rows("SELECT slug, data FROM award")})
-            self._local.awards = cached
-        return cached[1]
+        """Award programmes by slug."""
+        return self._cached("awards", lambda: {slug: _loads_award(d)
+                                               for slug, d in self._rows("SELECT slug, data FROM award")})
 
     def slugs_updated(self, limit: int | None = None, offset: int = 0) -> Iterator[tuple[str, dt.date | None]]:
         """(slug, updated) of the records by slug, `limit` of them from `offset`: for sitemaps."""
@@ -333,7 +339,7 @@ class Records:
 
     def sector_counts(self) -> list[tuple[str, int]]:
         """Every sector in vocabulary order with its number of innovations (zero included)."""
-        counts = dict(self._rows("SELECT sector, COUNT(*) FROM sector GROUP BY sector"))
+        counts = self._cached("sectors", lambda: dict(self._rows("SELECT sector, COUNT(*) FROM sector GROUP BY sector")))
         return [(slug, counts.get(slug, 0)) for slug in vocab.sectors()]
 
     def in_sector(self, sector: str, limit: int | None = None) -> list[Innovation]:
@@ -342,7 +348,8 @@ class Records:
 
     def award_counts(self) -> list[tuple[str, int]]:
         """(award slug, number of innovations holding it), in award-name order."""
-        counts = dict(self._rows("SELECT award, COUNT(DISTINCT slug) FROM award_ref GROUP BY award"))
+        counts = self._cached("award_counts", lambda: dict(self._rows(
+            "SELECT award, COUNT(DISTINCT slug) FROM award_ref GROUP BY award")))
         awards = self.awards
         return [(slug, counts.get(slug, 0)) for slug in sorted(awards, key=lambda s: awards[s].name.lower())]
 
@@ -355,9 +362,10 @@ class Records:
                    limit: int | None = None) -> list[tuple[Innovation, AwardRef]]:
         """Innovations holding an award (optionally of one year), newest award first: one entry per innovation
         and year, its ranks of that year joined ("Top 99, Top 45")."""
-        rows = self._rows("SELECT i.slug, i.data, r.year, r.position FROM award_ref r JOIN innovation i USING (slug) "
-                          "WHERE r.award = ? AND (? IS NULL OR r.year = ?) ORDER BY r.year DESC, i.title_key, "
-                          "i.slug, r.position", (award, year, year))
+        rows = self._conn().execute(  # a cursor: stop reading at `limit` holders
+            "SELECT i.slug, i.data, r.year, r.position FROM award_ref r JOIN innovation i USING (slug) "
+            "WHERE r.award = ? AND (? IS NULL OR r.year = ?) ORDER BY r.year DESC, i.title_key, i.slug, r.position",
+            (award, year, year))
         out: list[tuple[Innovation, AwardRef]] = []
         last: tuple[str, int] | None = None
         for slug, data, ref_year, position in rows:
@@ -374,6 +382,9 @@ class Records:
 
     def region_counts(self) -> list[dict]:
         """Every region that appears in the catalogue, with counts; provinces first, then by code."""
+        return [dict(row) for row in self._cached("regions", self._region_counts)]  # copies: callers add keys
+
+    def _region_counts(self) -> list[dict]:
         originated = dict(self._rows("SELECT region_code, COUNT(*) FROM innovation WHERE region_code IS NOT "
                                      "NULL GROUP BY region_code"))
         for code, n in self._rows("SELECT province_code, COUNT(*) FROM innovation WHERE region_code LIKE '%.%' "
