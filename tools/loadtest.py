@@ -9,6 +9,7 @@ errors (any non-2xx/3xx answer or connection failure); exits 1 if there was any 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
@@ -37,6 +38,10 @@ class Stats:
     errors: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
+    def count(self) -> int:
+        with self.lock:
+            return len(self.latencies)
+
     def add(self, seconds: float, error: str | None) -> None:
         with self.lock:
             self.latencies.append(seconds)
@@ -57,11 +62,16 @@ def request_mix(slugs: list[str], rng: random.Random) -> str:
     return rng.choice(["/api/v1/sectors", "/api/v1/awards", f"/api/v1/innovations/{rng.choice(slugs)}", "/"])
 
 
-def run_load(base: str, clients: int, seconds: float, max_requests: int, seed: int = 1) -> dict:
-    """Hammer `base` and return the figures (no printing)."""
+def run_load(base: str, clients: int, seconds: float, max_requests: int, seed: int = 1,
+             stats: Stats | None = None, stop: threading.Event | None = None) -> dict:
+    """Hammer `base` and return the figures (no printing).
+
+    Clients stop after `seconds`, after `max_requests`, or when `stop` is set, whichever comes first. A
+    caller that passes its own `stats` can watch progress while the load runs (a test waits for a number of
+    answered requests instead of for a number of seconds)."""
     parsed = urllib.parse.urlsplit(base)
     slugs = [r["slug"] for r in _get_json(parsed, "/api/v1/innovations?per_page=100")["results"]]
-    stats = Stats()
+    stats = stats if stats is not None else Stats()
     deadline = time.monotonic() + seconds
     budget = iter(range(max_requests))
     budget_lock = threading.Lock()
@@ -69,25 +79,26 @@ def run_load(base: str, clients: int, seconds: float, max_requests: int, seed: i
     def client(number: int) -> None:
         rng = random.Random(seed * 1000 + number)
         conn = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=30)
-        while time.monotonic() < deadline:
-            with budget_lock:
-                if next(budget, None) is None:
-                    break
-            path = request_mix(slugs, rng)
-            started = time.perf_counter()
-            error = None
-            try:
-                conn.request("GET", path, headers={"Accept-Encoding": "gzip"})
-                resp = conn.getresponse()
-                resp.read()
-                if resp.status >= 400 and not (resp.status == 400 and "AND(" in path):
-                    error = f"{resp.status} {path}"
-            except (OSError, http.client.HTTPException) as exc:
-                error = f"{type(exc).__name__} {path}"
-                conn.close()
-                conn = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=30)
-            stats.add(time.perf_counter() - started, error)
-        conn.close()
+        try:
+            while time.monotonic() < deadline and not (stop is not None and stop.is_set()):
+                with budget_lock:
+                    if next(budget, None) is None:
+                        break
+                path = request_mix(slugs, rng)
+                started = time.perf_counter()
+                error = None
+                try:
+                    conn.request("GET", path, headers={"Accept-Encoding": "gzip"})
+                    resp = conn.getresponse()
+                    resp.read()
+                    if resp.status >= 400 and not (resp.status == 400 and "AND(" in path):
+                        error = f"{resp.status} {path}"
+                except (OSError, http.client.HTTPException) as exc:
+                    error = f"{type(exc).__name__} {path}"
+                    conn.close()  # a fresh connection for the next request; this one may be half-read
+                stats.add(time.perf_counter() - started, error)
+        finally:
+            conn.close()
 
     started = time.perf_counter()
     threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
@@ -108,11 +119,9 @@ def run_load(base: str, clients: int, seconds: float, max_requests: int, seed: i
 
 
 def _get_json(parsed: urllib.parse.SplitResult, path: str) -> dict:
-    conn = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=30)
-    conn.request("GET", path)
-    data = json.loads(conn.getresponse().read())
-    conn.close()
-    return data
+    with contextlib.closing(http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=30)) as conn:
+        conn.request("GET", path)
+        return json.loads(conn.getresponse().read())
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -127,23 +136,32 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_gunicorn(content_dir: Path, index_dir: Path, workers: int, port: int) -> subprocess.Popen:
-    """gunicorn serving create_app() on loopback; returns once /healthz answers."""
+def start_gunicorn(content_dir: Path, index_dir: Path, workers: int, port: int,
+                   timeout: float = 120.0) -> subprocess.Popen:
+    """gunicorn serving create_app() on loopback; returns once /healthz answers 200 (within `timeout`)."""
     env = dict(os.environ, KB_CONTENT_DIR=str(content_dir), KB_INDEX_DIR=str(index_dir), KB_SYNC="process")
     proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind",
                              f"127.0.0.1:{port}", "--log-level", "warning", "kb.web:create_app()"],
                             cwd=ROOT, env=env)
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                return proc
-        except OSError:
-            time.sleep(0.2)
+        if proc.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with status {proc.returncode}")
+        # Every poll closes its connection, answered or not: a leaked socket is a ResourceWarning, which the
+        # test suite turns into an error in whichever test happens to run when it is collected.
+        with contextlib.closing(http.client.HTTPConnection("127.0.0.1", port, timeout=5)) as conn:
+            try:
+                conn.request("GET", "/healthz")
+                response = conn.getresponse()
+                response.read()
+                if response.status == 200:
+                    return proc
+            except (OSError, http.client.HTTPException):
+                pass
+        time.sleep(0.2)
     proc.kill()
-    raise RuntimeError("gunicorn did not start")
+    proc.wait()
+    raise RuntimeError(f"gunicorn did not answer /healthz within {timeout:.0f} s")
 
 
 def main(argv: list[str] | None = None) -> int:
