@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from kb.content import load_catalogue
-from kb.search import store, update_index
+from kb.search import SearchIndex, store, update_index
 from kb.web import create_app
 from tests.conftest import write_innovation
 from tools.loadtest import Stats, free_port, run_load, start_gunicorn
@@ -71,7 +71,14 @@ def test_gunicorn_workers_serve_while_the_index_is_rebuilt(tmp_path):
         load.join()
         proc.terminate()
         proc.wait(timeout=60)
-    assert [s.mode for s in summaries] == ["full", "incremental", "full", "incremental"]
+    # Rebuilds are ours; an update may find the workers' sync child has already indexed the write.
+    assert [s.mode for s in summaries][::2] == ["full", "full"]
+    assert {s.mode for s in summaries[1::2]} <= {"incremental", "unchanged"}
+    index = SearchIndex(index_dir)
+    try:
+        assert index.search('"Tambahan 3"').total == 1  # the last write is in the index
+    finally:
+        index.close()
     assert result["requests"] >= 200
     assert result["errors"] == 0, result["error_samples"]
 
