@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -36,29 +37,76 @@ def _index_option(f):  # noqa: ANN001, ANN202
 @_index_option
 def serve_command(host: str | None, port: int | None, debug: bool | None, content_dir: str | None,
                   index_dir: str | None) -> None:
-    """Serve the site; builds the search index first if there is none (else updates it in the background)."""
+    """Serve the site and keep it in step with the content folder (the sync owner runs alongside)."""
+    from kb.publish import Syncer
     from kb.web import create_app
 
     settings = _settings(host=host, port=port, debug=debug, content_dir=content_dir, index_dir=index_dir)
+    if "KB_SHOW_PROBLEMS" not in os.environ:
+        settings["SHOW_PROBLEMS"] = True  # the local server is the author's preview
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    syncer = Syncer(settings["CONTENT_DIR"], settings["INDEX_DIR"], float(settings["RELOAD_INTERVAL"]))
+    syncer.start(wait=True)  # the first publish (a full build on a fresh checkout) before the first request
     app = create_app(settings)
     click.echo(f"Lumbung Inovasi: http://{settings['HOST']}:{settings['PORT']}/  (Ctrl+C to stop)")
-    app.run(host=settings["HOST"], port=settings["PORT"], debug=settings["DEBUG"], use_reloader=False)
+    try:
+        app.run(host=settings["HOST"], port=settings["PORT"], debug=settings["DEBUG"], use_reloader=False)
+    finally:
+        syncer.stop()
+
+
+@click.command("sync")
+@_content_option
+@_index_option
+@click.option("--once", is_flag=True, help="Publish what changed, then exit (no watching).")
+def sync_command(content_dir: str | None, index_dir: str | None, once: bool) -> None:
+    """Run the sync owner: publish every content change to the index that web workers read (run one next
+    to gunicorn; `serve` runs its own). A second one waits on standby and takes over if the first stops."""
+    from kb.publish import Syncer
+
+    settings = _settings(content_dir=content_dir, index_dir=index_dir)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s kb-sync[%(process)d] %(levelname)s %(message)s")
+    interval = 0.0 if once else float(settings["RELOAD_INTERVAL"])
+    syncer = Syncer(settings["CONTENT_DIR"], settings["INDEX_DIR"], interval)
+    if once:
+        syncer.start(wait=True)
+        syncer.stop()
+        report = syncer.last_report
+        if report is None:
+            sys.exit(1)
+        click.echo(report.summary_line())
+        return
+    sys.exit(syncer.run_forever())
 
 
 @click.command("check")
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
 @_content_option
-def check_command(strict: bool, content_dir: str | None) -> None:
-    """Validate all content; print `path:line: field: message` for each problem."""
-    from kb.content import load_catalogue
+@_index_option
+def check_command(strict: bool, content_dir: str | None, index_dir: str | None) -> None:
+    """Validate all content; print `path:line: field: message` for each problem. Files unchanged since the
+    index was last published are not read again (their problems are kept with the index)."""
+    from kb.publish.builder import previous_records
+    from kb.publish.changes import make_plan
 
-    settings = _settings(content_dir=content_dir)
-    catalogue = load_catalogue(settings["CONTENT_DIR"])
-    for issue in catalogue.issues:
-        click.echo(str(issue), err=False)
-    click.echo(catalogue.summary_line())
-    if catalogue.errors or (strict and catalogue.warnings):
+    settings = _settings(content_dir=content_dir, index_dir=index_dir)
+    root = Path(settings["CONTENT_DIR"])
+    if not root.is_dir():
+        click.echo(f"{root}: content: content folder does not exist")
+        sys.exit(1)
+    previous = previous_records(Path(settings["INDEX_DIR"]), root)
+    try:
+        plan = make_plan(root, previous)
+    finally:
+        if previous is not None:
+            previous.close()
+    issues = plan.issues()
+    for issue in issues:
+        click.echo(str(issue))
+    for slug in sorted(plan.stale):
+        click.echo(f"note: {slug}: the site keeps serving its last good version until the errors are fixed")
+    click.echo(plan.summary_line())
+    if any(i.is_error for i in issues) or (strict and issues):
         sys.exit(1)
 
 
@@ -67,26 +115,31 @@ def check_command(strict: bool, content_dir: str | None) -> None:
 @_content_option
 @_index_option
 def index_command(rebuild: bool, content_dir: str | None, index_dir: str | None) -> None:
-    """Build or update the search index."""
-    from kb.content import load_catalogue
-    from kb.search import update_index
+    """Publish the content folder to the search index now (only what changed, or everything)."""
+    from kb.publish.builder import ContentMissing, publish
 
     settings = _settings(content_dir=content_dir, index_dir=index_dir)
-    catalogue = load_catalogue(settings["CONTENT_DIR"])
-    for issue in catalogue.errors:
-        click.echo(str(issue), err=True)
-    show_bar = sys.stderr.isatty() and len(catalogue.innovations) >= 200
-    if show_bar:
-        with click.progressbar(length=len(catalogue.innovations), label="Indexing", file=sys.stderr) as bar:
-            last = [0]
+    bar = None
+    if sys.stderr.isatty():
+        state = {"bar": None, "last": 0}
 
-            def progress(done: int, total: int) -> None:
-                bar.update(done - last[0])
-                last[0] = done
+        def progress(done: int, total: int) -> None:
+            if state["bar"] is None and total >= 200:
+                state["bar"] = click.progressbar(length=total, label="Indexing", file=sys.stderr)
+                state["bar"].__enter__()
+            if state["bar"] is not None:
+                state["bar"].update(done - state["last"])
+                state["last"] = done
 
-            report = update_index(catalogue, settings["INDEX_DIR"], rebuild=rebuild, progress=progress)
-    else:
-        report = update_index(catalogue, settings["INDEX_DIR"], rebuild=rebuild)
+        bar = state
+    try:
+        report = publish(settings["CONTENT_DIR"], settings["INDEX_DIR"], rebuild=rebuild,
+                         progress=progress if bar is not None else None)
+    except ContentMissing as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        if bar is not None and bar["bar"] is not None:
+            bar["bar"].__exit__(None, None, None)
     click.echo(report.summary_line())
 
 
@@ -125,7 +178,7 @@ def new_command(title: str, region: str | None, slug: str | None, content_dir: s
     click.echo("next: fill in every TODO, then run `python3 run.py check` and preview with `python3 run.py`")
 
 
-COMMANDS = (serve_command, check_command, index_command, new_command)
+COMMANDS = (serve_command, sync_command, check_command, index_command, new_command)
 
 
 def register_commands(group: click.Group) -> None:

@@ -23,10 +23,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("HOST", "127.0.0.1", "address `serve` listens on"),
     Setting("PORT", 5000, "port `serve` listens on"),
     Setting("DEBUG", False, "Flask debug mode; never in production"),
-    Setting("SYNC", "process", "where content is re-read and re-indexed after changes: 'process' (a child "
-            "process, so web workers stay small) or 'thread' (inside the web process)"),
     Setting("RELOAD_INTERVAL", 1.0, "seconds between polls for changed content files when file-system "
-            "notifications are unavailable (0: never reload)"),
+            "notifications are unavailable (0: publish once at start, never watch)"),
+    Setting("SHOW_PROBLEMS", False, "show on a write-up's page that a newer version of its file failed "
+            "validation, with the problems (for editors; `serve` turns it on for the local preview)"),
 )
 ENV_PREFIX = "KB_"
 _TYPES = {s.name: type(s.default) for s in SETTINGS}

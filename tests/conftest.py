@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 import yaml
 
+from kb.publish import PublishReport, publish
 from kb.web import create_app
 
 BODY = """## Latar Belakang
@@ -94,12 +95,18 @@ def sync_in_a_thread(monkeypatch):
     monkeypatch.setenv("KB_SYNC", "thread")
 
 
+def republish(app) -> PublishReport:  # noqa: ANN001
+    """Publish the app's content folder now: what the sync owner does within a second of an edit."""
+    return publish(app.config["CONTENT_DIR"], app.config["INDEX_DIR"])
+
+
 @pytest.fixture
 def app(content_dir: Path, tmp_path: Path):
+    publish(content_dir, tmp_path / "index")
     app = create_app({"CONTENT_DIR": str(content_dir), "INDEX_DIR": str(tmp_path / "index"), "TESTING": True,
                       "RELOAD_INTERVAL": 0})
     yield app
-    app.extensions["kb.search"].close()
+    app.extensions["kb.generations"].close()
 
 
 @pytest.fixture

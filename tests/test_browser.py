@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from kb.publish import publish
 from kb.web import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,13 +35,14 @@ SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "hei
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory):
     index_dir = tmp_path_factory.mktemp("browser") / "index"
+    publish(ROOT / "content", index_dir)
     app = create_app({"CONTENT_DIR": str(ROOT / "content"), "INDEX_DIR": str(index_dir)})
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
-    app.extensions["kb.search"].close()
+    app.extensions["kb.generations"].close()
 
 
 @pytest.fixture(scope="module")

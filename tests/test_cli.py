@@ -92,7 +92,11 @@ def test_no_command_means_serve():
     assert "serve" in CliRunner().invoke(cli, ["--help"]).output
 
 
-def test_flask_cli_has_the_same_commands(runner, content_dir):
+def test_flask_cli_has_the_same_commands(content_dir, tmp_path):
+    import kb
+
+    runner = kb.create_app({"INDEX_DIR": str(tmp_path / "idx")}).test_cli_runner()  # what `flask --app kb` finds
+    assert {"serve", "sync", "check", "index", "new"} <= set(runner.app.cli.list_commands(None))
     result = runner.invoke(args=["check", "--content-dir", str(content_dir)])
     assert result.exit_code == 0 and "3 innovations" in result.output
 

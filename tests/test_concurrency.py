@@ -8,8 +8,8 @@ from __future__ import annotations
 import multiprocessing as mp
 import time
 
-from kb.content import load_catalogue
-from kb.search import SearchIndex, update_index
+from kb.publish import publish
+from kb.search import SearchIndex
 from tests.conftest import write_innovation
 
 READERS = 3
@@ -48,7 +48,7 @@ def _wait_until_each_reader_answers(counters) -> None:  # noqa: ANN001
 
 def test_readers_never_fail_while_one_process_writes(content_dir, tmp_path):
     index_dir = tmp_path / "idx"
-    update_index(load_catalogue(content_dir), index_dir)
+    publish(content_dir, index_dir)
     ctx = mp.get_context("fork")
     queue, stop = ctx.Queue(), ctx.Event()
     counters = [ctx.Value("i", 0) for _ in range(READERS)]
@@ -61,7 +61,7 @@ def test_readers_never_fail_while_one_process_writes(content_dir, tmp_path):
         for n in range(WRITES):
             write_innovation(content_dir, f"tambahan-{n % 4}", title=f"Tambahan {n}",
                              summary=f"Inovasi tambahan nomor {n}.")
-            modes.append(update_index(load_catalogue(content_dir), index_dir, rebuild=(n % 3 == 0)).mode)
+            modes.append(publish(content_dir, index_dir, rebuild=(n % 3 == 0)).mode)
             _wait_until_each_reader_answers(counters)
     finally:
         stop.set()

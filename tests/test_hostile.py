@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kb.content import load_catalogue
+from kb.publish import publish
 from kb.web import create_app
 from tests.conftest import BODY, innovation_data, write_file, write_innovation
 
@@ -130,6 +131,7 @@ def hostile_app(tmp_path: Path):
         "[j](javascript:alert(1)) [d](data:text/html,x) <iframe src=//evil></iframe>\n\n" \
         "![img](x \"onerror=alert(1)\"){: onerror=alert(1) }\n\n" + " ".join(EXOTIC) + "\n"
     write_file(root / "innovations" / "jahat.md", data, body)
+    publish(root, tmp_path / "idx")
     app = create_app({"CONTENT_DIR": str(root), "INDEX_DIR": str(tmp_path / "idx"), "TESTING": True})
     return app
 
@@ -137,7 +139,7 @@ def hostile_app(tmp_path: Path):
 def test_script_injection_in_every_field_never_reaches_the_page(tmp_path):
     app = hostile_app(tmp_path)
     client = app.test_client()
-    assert "jahat" in app.extensions["kb.content"].get().innovations
+    assert "jahat" in load_catalogue(app.config["CONTENT_DIR"]).innovations
     for path in ["/inovasi/jahat", "/inovasi/jahat/embed", "/cari?q=judul", "/", "/sektor/tenaga-kerja"]:
         resp = client.get(path)
         assert resp.status_code == 200, path
@@ -151,7 +153,7 @@ def test_script_injection_in_every_field_never_reaches_the_page(tmp_path):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page  # shown as text, not run
     assert "{{ 7*7 }}" in page  # no template injection either
     assert "🙂🚀 inovasi 💡" in page and "مبادرة الخدمة العامة" in page
-    app.extensions["kb.search"].close()
+    app.extensions["kb.generations"].close()
 
 
 markdown_text = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=300)
@@ -185,9 +187,10 @@ def fuzz_client(tmp_path_factory):
     write_award(root, "sinovik", "KIPP")
     write_innovation(root, "satu", awards=[{"name": "sinovik", "year": 2020}])
     write_innovation(root, "dua", title="Dua", sectors=["kesehatan"])
+    publish(root, root.parent / "idx")
     app = create_app({"CONTENT_DIR": str(root), "INDEX_DIR": str(root.parent / "idx"), "TESTING": True})
     yield app.test_client()
-    app.extensions["kb.search"].close()
+    app.extensions["kb.generations"].close()
 
 
 query_text = st.text(alphabet=st.sampled_from(list(string.printable) + ["\x00", "🙂", "ع", "é", "*", "~", "^"]),

@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-from kb.content import load_catalogue
-from kb.search import SearchIndex, update_index
+from kb.publish import publish
+from kb.search import SearchIndex
 from kb.search import store
 from kb.search.schema import SCHEMA_VERSION
 from tests.conftest import write_innovation
@@ -14,50 +14,54 @@ from tests.conftest import write_innovation
 
 def test_full_build_then_unchanged(content_dir, tmp_path):
     index_dir = tmp_path / "idx"
-    report = update_index(load_catalogue(content_dir), index_dir)
+    report = publish(content_dir, index_dir)
     assert (report.mode, report.documents) == ("full", 3)
     assert report.summary_line().startswith("full rebuild: 3 documents, 0 files skipped, ")
-    again = update_index(load_catalogue(content_dir), index_dir)
+    again = publish(content_dir, index_dir)
     assert (again.mode, again.documents) == ("unchanged", 3)
 
 
 def test_incremental_update_touches_only_what_changed(content_dir, tmp_path):
     index_dir = tmp_path / "idx"
-    update_index(load_catalogue(content_dir), index_dir)
+    publish(content_dir, index_dir)
     gen = store.current_generation(index_dir)
     write_innovation(content_dir, "klinik-bumdesa", title="Klinik BUM Desa", summary="Kata unik zamrud.",
                      sectors=["pemberdayaan-masyarakat-desa"])
     write_innovation(content_dir, "baru-sekali", title="Inovasi Baru", summary="Kata unik safir.")
     (content_dir / "innovations" / "simpadu-banyuwangi.md").unlink()
-    report = update_index(load_catalogue(content_dir), index_dir)
-    # simpadu-pmi leaves the index too: its replication link to the deleted write-up no longer resolves.
-    assert (report.mode, report.added, report.changed, report.deleted) == ("incremental", 1, 1, 2)
-    assert store.current_generation(index_dir) == gen  # updated in place, not rebuilt
-    idx = SearchIndex(index_dir)
+    report = publish(content_dir, index_dir)
+    # simpadu-pmi's replication link to the deleted write-up no longer resolves: an error in its file, so it
+    # stays at its last good version (stale) instead of going offline.
+    assert (report.mode, report.added, report.changed, report.deleted, report.stale) == ("incremental", 1, 1, 1, 1)
+    assert store.current_generation(index_dir) != gen  # a new generation; the old one is left as it was
+    idx, old = SearchIndex(index_dir), SearchIndex(index_dir, generation=gen)
     try:
         assert [h.slug for h in idx.search("zamrud").hits] == ["klinik-bumdesa"]
         assert [h.slug for h in idx.search("safir").hits] == ["baru-sekali"]
-        assert idx.search("").total == 2
+        assert sorted(h.slug for h in idx.search("").hits) == ["baru-sekali", "klinik-bumdesa", "simpadu-pmi"]
+        assert sorted(h.slug for h in old.search("").hits) == ["klinik-bumdesa", "simpadu-banyuwangi", "simpadu-pmi"]
+        assert old.search("zamrud").total == 0
     finally:
         idx.close()
+        old.close()
 
 
 def test_rebuild_swaps_generation_atomically(content_dir, tmp_path, monkeypatch):
     index_dir = tmp_path / "idx"
-    update_index(load_catalogue(content_dir), index_dir)
+    publish(content_dir, index_dir)
     first = store.current_generation(index_dir)
     idx = SearchIndex(index_dir)
     try:
         assert idx.search("migran").total >= 1  # a reader holds the first generation open
-        update_index(load_catalogue(content_dir), index_dir, rebuild=True)
+        publish(content_dir, index_dir, rebuild=True)
         second = store.current_generation(index_dir)
         assert second != first and first.exists()  # the previous one stays for readers still using it
         assert idx.search("migran").total >= 1  # the reader moves to the new generation
         assert idx.generation == second
-        update_index(load_catalogue(content_dir), index_dir, rebuild=True)
+        publish(content_dir, index_dir, rebuild=True)
         assert first.exists()  # replaced moments ago: a reader may still be opening it
         monkeypatch.setattr(store, "RETAIN_SECONDS", 0.0)
-        update_index(load_catalogue(content_dir), index_dir, rebuild=True)
+        publish(content_dir, index_dir, rebuild=True)
         assert not first.exists()  # generations replaced long enough ago are cleaned up
         assert len(list(index_dir.glob("gen-*"))) == 2  # current and previous
     finally:
@@ -66,7 +70,7 @@ def test_rebuild_swaps_generation_atomically(content_dir, tmp_path, monkeypatch)
 
 def test_half_built_generation_is_never_current(content_dir, tmp_path):
     index_dir = tmp_path / "idx"
-    update_index(load_catalogue(content_dir), index_dir)
+    publish(content_dir, index_dir)
     good = store.current_generation(index_dir)
     abandoned = store.new_generation(index_dir)  # as left by an indexer killed mid-build
     (abandoned / "junk").write_text("partial")
@@ -76,12 +80,12 @@ def test_half_built_generation_is_never_current(content_dir, tmp_path):
 
 def test_old_schema_version_triggers_rebuild(content_dir, tmp_path):
     index_dir = tmp_path / "idx"
-    update_index(load_catalogue(content_dir), index_dir)
+    publish(content_dir, index_dir)
     gen = store.current_generation(index_dir)
     manifest = json.loads((gen / store.MANIFEST).read_text())
     manifest["schema_version"] = SCHEMA_VERSION - 1
     (gen / store.MANIFEST).write_text(json.dumps(manifest))
-    assert update_index(load_catalogue(content_dir), index_dir).mode == "full"
+    assert publish(content_dir, index_dir).mode == "full"
 
 
 def test_missing_pointer_means_no_index(tmp_path):
@@ -91,7 +95,7 @@ def test_missing_pointer_means_no_index(tmp_path):
 
 def test_query_syntax_never_raises(content_dir, tmp_path):
     index_dir = tmp_path / "idx"
-    update_index(load_catalogue(content_dir), index_dir)
+    publish(content_dir, index_dir)
     idx = SearchIndex(index_dir)
     try:
         everything = idx.search("").total
@@ -115,7 +119,7 @@ def test_segment_parts_are_read_in_place_not_copied(content_dir, tmp_path):
     from kb.search import store
     from kb.search.segments import ViewBufferFile, _ViewReader
 
-    update_index(load_catalogue(content_dir), tmp_path / "idx")
+    publish(content_dir, tmp_path / "idx")
     ix = whoosh_index.open_dir(str(store.current_generation(tmp_path / "idx")))
     segment = ix._segments()[0]
     storage = segment.open_compound_file(ix.storage)

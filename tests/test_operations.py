@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from kb.content import load_catalogue
-from kb.search import SearchIndex, store, update_index
+from kb.publish import Syncer, publish
+from kb.search import SearchIndex, store
 from kb.web import create_app
 from tests.conftest import write_innovation
 from tools.loadtest import Stats, free_port, run_load, start_gunicorn
@@ -51,7 +51,7 @@ def test_gunicorn_workers_serve_while_the_index_is_rebuilt(tmp_path):
     slow the machine is."""
     content = copy_corpus(tmp_path / "content")
     index_dir = tmp_path / "index"
-    update_index(load_catalogue(content), index_dir)
+    publish(content, index_dir)
     proc = start_gunicorn(content, index_dir, workers=3, port=free_port())
     port = int(proc.args[proc.args.index("--bind") + 1].rsplit(":", 1)[1])
     stats, stop = Stats(), threading.Event()
@@ -65,16 +65,14 @@ def test_gunicorn_workers_serve_while_the_index_is_rebuilt(tmp_path):
             answered = stats.count()
             write_innovation(content, f"tambahan-{n % 3}", title=f"Tambahan {flower.title()}",
                              summary="Inovasi tambahan.")
-            summaries.append(update_index(load_catalogue(content), index_dir, rebuild=(n % 2 == 0)))
+            summaries.append(publish(content, index_dir, rebuild=(n % 2 == 0)))
             wait_for(lambda: stats.count() >= answered + 50, "50 answers after a swap")
     finally:
         stop.set()
         load.join()
         proc.terminate()
         proc.wait(timeout=60)
-    # Rebuilds are ours; an update may find the workers' sync child has already indexed the write.
-    assert [s.mode for s in summaries][::2] == ["full", "full"]
-    assert {s.mode for s in summaries[1::2]} <= {"incremental", "unchanged"}
+    assert [s.mode for s in summaries] == ["full", "incremental", "full", "incremental"]
     index = SearchIndex(index_dir)
     try:
         assert [h.slug for h in index.search("kenanga").hits] == ["tambahan-0"]  # the last write is indexed
@@ -87,7 +85,7 @@ def test_gunicorn_workers_serve_while_the_index_is_rebuilt(tmp_path):
 def test_killed_indexer_leaves_the_previous_index_serving(tmp_path):
     content = copy_corpus(tmp_path / "content", copies=8)  # ~480 documents: a build takes a while
     index_dir = tmp_path / "index"
-    update_index(load_catalogue(content), index_dir)
+    publish(content, index_dir)
     before = store.current_generation(index_dir)
     env = dict(os.environ, KB_NO_VENV="1")
     proc = subprocess.Popen([sys.executable, str(ROOT / "run.py"), "index", "--rebuild", "--content-dir",
@@ -100,49 +98,39 @@ def test_killed_indexer_leaves_the_previous_index_serving(tmp_path):
     assert store.current_generation(index_dir) == before  # readers still get the complete old index
     app = create_app({"CONTENT_DIR": str(content), "INDEX_DIR": str(index_dir), "TESTING": True})
     assert app.test_client().get("/api/v1/search").get_json()["total"] == 480  # served from the old index
-    app.extensions["kb.content"].get()  # the background load (and its index check) has finished
-    app.extensions["kb.search"].close()
-    assert [p.name for p in index_dir.glob("gen-*")] == [before.name]  # the half build was cleaned up
+    app.extensions["kb.generations"].close()
+    assert publish(content, index_dir).mode == "unchanged"  # the next publish cleans up first
+    assert [p.name for p in index_dir.glob("gen-*")] == [before.name]
 
 
 @pytest.mark.parametrize("damage", ["delete", "corrupt"])
-def test_damaged_index_is_rebuilt_while_serving(tmp_path, content_dir, caplog, damage):
+def test_damaged_index_answers_503_and_the_sync_owner_repairs_it(tmp_path, content_dir, caplog, damage):
+    """Requests never rebuild: a deleted or damaged index gets a clear 503 while the one sync owner
+    rebuilds it (it notices a deleted index itself; readers ask it to check a damaged one)."""
     index_dir = tmp_path / "index"
+    syncer = Syncer(content_dir, index_dir, interval=0.05)
+    syncer.start(wait=True)
     app = create_app({"CONTENT_DIR": str(content_dir), "INDEX_DIR": str(index_dir), "TESTING": True})
     client = app.test_client()
-    assert client.get("/api/v1/search?q=migran").get_json()["total"] >= 1
-    app.extensions["kb.content"].get()  # start-up is over: its background content check has finished
-    if damage == "delete":
-        shutil.rmtree(index_dir)
-    else:
-        app.extensions["kb.search"].close()  # a new worker opening the damaged files
-        for path in store.current_generation(index_dir).iterdir():
-            if path.name != store.MANIFEST:
-                path.write_bytes(b"\x00garbage" * 10)
-    with caplog.at_level(logging.WARNING):
-        resp = client.get("/api/v1/search?q=migran")
-    assert resp.status_code == 200 and resp.get_json()["total"] >= 1
-    assert any("rebuilding it" in r.getMessage() for r in caplog.records)
-    assert client.get("/cari?q=migran").status_code == 200
-    app.extensions["kb.search"].close()
-
-
-def test_pages_recover_a_deleted_index_and_damaged_records(tmp_path, content_dir, caplog):
-    """Pages read the records file published with the index: a deleted index is rebuilt by the first page
-    request too (not only by a search), and a damaged records file is written again."""
-    index_dir = tmp_path / "index"
-    app = create_app({"CONTENT_DIR": str(content_dir), "INDEX_DIR": str(index_dir), "TESTING": True})
-    client = app.test_client()
-    app.extensions["kb.content"].get()
-    app.extensions["kb.search"].close()
-    shutil.rmtree(index_dir)
-    assert client.get("/inovasi/simpadu-pmi").status_code == 200
-    records = store.current_generation(index_dir) / "records.sqlite"
-    records.write_bytes(b"\x00garbage" * 100)
-    with caplog.at_level(logging.WARNING):
-        first = client.get("/inovasi/simpadu-pmi")
-    assert first.status_code == 503  # this request hit the damage; the file was written again meanwhile
-    assert any("records file" in r.getMessage() for r in caplog.records)
-    assert client.get("/inovasi/simpadu-pmi").status_code == 200
-    assert client.get("/api/v1/innovations").get_json()["total"] == 3
-    app.extensions["kb.search"].close()
+    try:
+        assert client.get("/api/v1/search?q=migran").get_json()["total"] >= 1
+        app.extensions["kb.generations"].close()  # as a worker that starts after the damage
+        damaged = store.current_generation(index_dir)
+        if damage == "delete":
+            shutil.rmtree(index_dir)
+        else:
+            for path in damaged.iterdir():
+                if path.name != store.MANIFEST:
+                    path.write_bytes(b"\x00garbage" * 10)
+        with caplog.at_level(logging.WARNING):
+            first = client.get("/inovasi/simpadu-pmi")
+        assert first.status_code in (200, 503)  # 200 only if the owner already rebuilt a deleted index
+        if damage == "corrupt":
+            assert first.status_code == 503 and "sedang diperbaiki" in first.get_data(as_text=True)
+            assert any("asking the sync owner to repair" in r.getMessage() for r in caplog.records)
+        wait_for(lambda: client.get("/inovasi/simpadu-pmi").status_code == 200, "the repaired index")
+        assert client.get("/api/v1/search?q=migran").get_json()["total"] >= 1
+        assert store.current_generation(index_dir) != damaged
+    finally:
+        syncer.stop()
+        app.extensions["kb.generations"].close()

@@ -8,8 +8,10 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
+from kb.content import load_catalogue
+from kb.publish import publish
 from kb.web import create_app
-from tests.conftest import write_innovation
+from tests.conftest import republish, write_innovation
 
 ROOT = Path(__file__).resolve().parent.parent
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -134,9 +136,10 @@ def test_page_weight_under_100kb(client):
 
 def test_every_bundled_page_serves(tmp_path):
     """The routes against the real bundled content: every innovation, award, region and sector page."""
+    publish(ROOT / "content", tmp_path / "idx")
     app = create_app({"CONTENT_DIR": str(ROOT / "content"), "INDEX_DIR": str(tmp_path / "idx"), "TESTING": True})
     client = app.test_client()
-    cat = app.extensions["kb.content"].get()
+    cat = load_catalogue(ROOT / "content")
     paths = ["/", "/cari", "/penghargaan/", "/wilayah/", "/sektor/", "/feed.xml", "/sitemap.xml"]
     paths += [f"/inovasi/{slug}" for slug in cat.innovations] + [f"/inovasi/{s}/embed" for s in cat.innovations]
     paths += [f"/penghargaan/{slug}" for slug in cat.awards]
@@ -146,7 +149,7 @@ def test_every_bundled_page_serves(tmp_path):
         assert client.get(path).status_code == 200, path
     for alias, slug in cat.aliases.items():
         assert client.get(f"/inovasi/{alias}").headers["Location"].endswith(f"/inovasi/{slug}")
-    app.extensions["kb.search"].close()
+    app.extensions["kb.generations"].close()
 
 
 def test_long_browse_lists_link_to_search_for_the_rest(client, monkeypatch):
@@ -184,7 +187,7 @@ def test_search_card_names_an_award_year_once(app, client, content_dir):
     write_innovation(content_dir, "dua-peringkat", title="Dua Peringkat Zamrud",
                      awards=[{"name": "sinovik", "year": 2019, "rank": "Top 99"},
                              {"name": "sinovik", "year": 2019, "rank": "Top 45"}])
-    app.extensions["kb.content"].refresh()
+    republish(app)
     html = client.get("/cari?q=zamrud").get_data(as_text=True)
     card = html.split('href="/inovasi/dua-peringkat"')[1].split("</article>")[0]
     assert card.count("Kompetisi Inovasi Pelayanan Publik (KIPP) 2019") == 1

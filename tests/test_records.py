@@ -1,25 +1,32 @@
 """The records file pages read: lossless round trips, groupings equal to counting the loaded catalogue,
-incremental updates, and the index build that publishes it."""
+incremental publishes, and the generation that publishes it."""
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from kb.content import load_catalogue
-from kb.content.records import Records, write_records
-from kb.search import live_generation, update_index
+from kb.publish import publish
+from kb.publish.records import RecordsFile
+from kb.search import store
 from tests.conftest import write_innovation
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def published(content: Path, index_dir: Path) -> RecordsFile:
+    """Publish `content` and open the records of the new current generation."""
+    publish(content, index_dir)
+    return RecordsFile(store.current_generation(index_dir) / "records.sqlite")
+
+
 @pytest.fixture
 def bundled(tmp_path):
     cat = load_catalogue(ROOT / "content")
-    write_records(cat, tmp_path / "r.sqlite")
-    records = Records(tmp_path / "r.sqlite")
+    records = published(ROOT / "content", tmp_path / "idx")
     yield cat, records
     records.close()
 
@@ -29,7 +36,8 @@ def test_every_bundled_record_round_trips(bundled):
     assert len(records) == len(cat.innovations) == 15
     for slug, inn in cat.innovations.items():
         assert records.get(slug) == inn
-    assert records.awards == cat.awards
+    # Bodies are kept compressed beside the record and read on their own.
+    assert {s: dataclasses.replace(a, body=records.award_body(s)) for s, a in records.awards.items()} == cat.awards
     assert records.get("no-such-slug") is None
 
 
@@ -67,64 +75,70 @@ def test_region_summary_of_a_province_includes_its_regencies(bundled):
     assert records.region_summary("99.99") is None
 
 
-def test_incremental_write_changes_only_what_it_is_told(content_dir, tmp_path):
-    path = tmp_path / "r.sqlite"
-    cat = load_catalogue(content_dir)
-    write_records(cat, path)
-    records = Records(path)
+def test_incremental_publish_changes_only_what_changed(content_dir, tmp_path):
+    index_dir = tmp_path / "idx"
+    records = published(content_dir, index_dir)
     assert records.canonical_slug("SIMPADU") == "simpadu-pmi"  # alias, any case
     before = dict(records.sector_counts())
     write_innovation(content_dir, "baru", title="Inovasi Baru", sectors=["kesehatan"])
     (content_dir / "innovations" / "klinik-bumdesa.md").unlink()
-    cat = load_catalogue(content_dir)
-    write_records(cat, path, slugs=["baru"], deleted=["klinik-bumdesa"])
-    assert records.get("baru").title == "Inovasi Baru"
-    assert records.get("klinik-bumdesa") is None
-    after = dict(records.sector_counts())
-    assert after["kesehatan"] == before["kesehatan"] + 1
+    after_records = published(content_dir, index_dir)
+    assert after_records.get("baru").title == "Inovasi Baru"
+    assert after_records.get("klinik-bumdesa") is None
+    assert dict(after_records.sector_counts())["kesehatan"] == before["kesehatan"] + 1
+    assert records.get("klinik-bumdesa") is not None  # the previous generation's file never changes
     records.close()
+    after_records.close()
 
 
-def test_index_build_publishes_records_and_updates_them(content_dir, tmp_path):
+def test_publish_updates_records_and_awards(content_dir, tmp_path):
     index_dir = tmp_path / "idx"
-    assert live_generation(index_dir) is None
-    update_index(load_catalogue(content_dir), index_dir)
-    gen = live_generation(index_dir)
-    assert gen is not None
-    records = Records(gen / "records.sqlite")
+    records = published(content_dir, index_dir)
     assert records.summary()["errors"] == 0
     write_innovation(content_dir, "simpadu-pmi", title="SIMPADU-PMI Baru", aliases=["simpadu"],
                      replications=[])
     (content_dir / "awards" / "unpsa.md").write_text("---\nname: UNPSA\norganizer: PBB\n---\nTeks.\n", encoding="utf-8")
-    update_index(load_catalogue(content_dir), index_dir)
-    assert live_generation(index_dir) == gen  # an incremental update, in place
+    records.close()
+    records = published(content_dir, index_dir)
     assert records.get("simpadu-pmi").title == "SIMPADU-PMI Baru"
     assert records.replication_count("simpadu-pmi") == 1  # the replica's own write-up still counts
-    assert records.awards["unpsa"].name == "UNPSA"  # awards are rewritten even when no innovation changed
+    assert records.awards["unpsa"].name == "UNPSA"
+    assert records.award_body("unpsa") == "Teks.\n"
+    records.close()
+
+
+def test_an_award_change_alone_is_published(content_dir, tmp_path):
+    index_dir = tmp_path / "idx"
+    publish(content_dir, index_dir)
+    (content_dir / "awards" / "unpsa.md").write_text("---\nname: United Nations Public Service Awards\n"
+                                                     "organizer: PBB\n---\nTeks baru.\n", encoding="utf-8")
+    assert publish(content_dir, index_dir).mode == "incremental"
+    records = RecordsFile(store.current_generation(index_dir) / "records.sqlite")
+    assert records.awards["unpsa"].organizer == "PBB" and records.award_body("unpsa") == "Teks baru.\n"
     records.close()
 
 
 def test_a_moved_file_is_followed(content_dir, tmp_path):
-    """Moving a write-up into a subfolder changes nothing but its path: the records must follow it, or the
-    page would read the body from a file that is gone."""
+    """Moving a write-up into a subfolder changes nothing but its path: the record follows it."""
     index_dir = tmp_path / "idx"
-    update_index(load_catalogue(content_dir), index_dir)
+    publish(content_dir, index_dir)
     target = content_dir / "innovations" / "sub" / "klinik-bumdesa.md"
     target.parent.mkdir()
     (content_dir / "innovations" / "klinik-bumdesa.md").rename(target)
-    update_index(load_catalogue(content_dir), index_dir)
-    records = Records(live_generation(index_dir) / "records.sqlite")
+    records = published(content_dir, index_dir)
     moved = records.get("klinik-bumdesa")
-    assert moved.path == target.resolve() and "Latar Belakang" in moved.load_body()
+    assert moved.path == target.resolve() and "Latar Belakang" in records.body("klinik-bumdesa")
     records.close()
 
 
-def test_damaged_records_file_is_written_again(content_dir, tmp_path):
-    path = tmp_path / "r.sqlite"
-    path.write_bytes(b"not a database" * 100)
-    cat = load_catalogue(content_dir)
-    write_records(cat, path, slugs=["simpadu-pmi"])  # an update on a damaged file writes every record
-    assert len(Records(path)) == 3
+def test_damaged_records_file_means_a_full_rebuild(content_dir, tmp_path):
+    index_dir = tmp_path / "idx"
+    publish(content_dir, index_dir)
+    (store.current_generation(index_dir) / "records.sqlite").write_bytes(b"not a database" * 100)
+    assert publish(content_dir, index_dir).mode == "full"
+    records = RecordsFile(store.current_generation(index_dir) / "records.sqlite")
+    assert len(records) == 3
+    records.close()
 
 
 def test_award_holders_list_each_innovation_once_per_year(content_dir, tmp_path):
@@ -132,8 +146,7 @@ def test_award_holders_list_each_innovation_once_per_year(content_dir, tmp_path)
                      awards=[{"name": "sinovik", "year": 2019, "rank": "Top 99"},
                              {"name": "sinovik", "year": 2019, "rank": "Top 45"},
                              {"name": "sinovik", "year": 2020, "rank": "Top 99"}])
-    write_records(load_catalogue(content_dir), tmp_path / "r.sqlite")
-    records = Records(tmp_path / "r.sqlite")
+    records = published(content_dir, tmp_path / "idx")
     rows = [(i.slug, r.year, r.rank) for i, r in records.with_award("sinovik") if i.slug == "dua-peringkat"]
     assert rows == [("dua-peringkat", 2020, "Top 99"), ("dua-peringkat", 2019, "Top 99, Top 45")]
     assert dict(records.award_years("sinovik"))[2019] == 1

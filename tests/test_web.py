@@ -1,7 +1,7 @@
 """Pages served from the real app on a temp catalogue and index."""
 from __future__ import annotations
 
-from tests.conftest import write_innovation
+from tests.conftest import republish, write_innovation
 
 
 def test_home_lists_innovations(client):
@@ -53,7 +53,7 @@ def test_markdown_is_sanitized(app, client, content_dir):
     body = ("## Latar Belakang\n\n<script>alert('x')</script>\n\n[klik](javascript:alert(1))\n\n"
             "<img src=x onerror=alert(1)>\n\n<a href=\"data:text/html,hi\">d</a>\n\n## Cara Replikasi\n\nLangkah.\n")
     write_innovation(content_dir, "jahat", body=body, title="Uji Sanitasi")
-    app.extensions["kb.content"].refresh()  # what the watcher thread does within a second
+    republish(app)  # what the sync owner does within a second
     html = client.get("/inovasi/jahat").get_data(as_text=True)
     assert "<script>alert" not in html and "javascript:" not in html
     assert "onerror" not in html and "data:text/html" not in html
@@ -62,7 +62,10 @@ def test_markdown_is_sanitized(app, client, content_dir):
 def test_broken_file_does_not_take_the_site_down(tmp_path, content_dir):
     from kb.web import create_app
 
+    from kb.publish import publish
+
     (content_dir / "innovations" / "rusak.md").write_text("---\ntitle: [tidak tertutup\n---\n", encoding="utf-8")
+    publish(content_dir, tmp_path / "i2")
     app = create_app({"CONTENT_DIR": str(content_dir), "INDEX_DIR": str(tmp_path / "i2"), "TESTING": True})
     client = app.test_client()
     assert client.get("/").status_code == 200
@@ -88,44 +91,13 @@ def test_search_page_facets_links_and_suggestion(client):
 def test_edited_content_becomes_searchable_without_restart(app, client, content_dir):
     assert client.get("/cari?q=zamrud").get_data(as_text=True).count('class="card"') == 0
     write_innovation(content_dir, "baru", title="Inovasi Zamrud", summary="Kata unik zamrud.")
-    app.extensions["kb.content"].refresh()
+    republish(app)
     html = client.get("/cari?q=zamrud").get_data(as_text=True)
     assert "/inovasi/baru" in html
 
 
-def test_watcher_thread_picks_up_changes(tmp_path, content_dir):
-    import time
-
-    from kb.web import create_app
-
-    app = create_app({"CONTENT_DIR": str(content_dir), "INDEX_DIR": str(tmp_path / "i3"), "RELOAD_INTERVAL": 0.05})
-    client = app.test_client()
-    assert client.get("/inovasi/baru-lagi").status_code == 404
-    write_innovation(content_dir, "baru-lagi", title="Baru Lagi", summary="Kata unik safir.")
-    deadline = time.monotonic() + 120  # a bound, not an expectation: the loop ends when the page is there
-    while client.get("/inovasi/baru-lagi").status_code != 200 and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert client.get("/inovasi/baru-lagi").status_code == 200
-    assert client.get("/api/v1/search?q=safir").get_json()["total"] == 1  # indexed before it was served
-    app.extensions["kb.content"].stop()
-    app.extensions["kb.search"].close()
-
-
-def test_existing_index_serves_searches_while_content_loads(tmp_path, content_dir):
-    """With a live index the app starts at once; pages wait for the catalogue, searches do not."""
-    from kb.search import update_index
-    from kb.content import load_catalogue
-    from kb.web import create_app
-
-    update_index(load_catalogue(content_dir), tmp_path / "idx")
-    app = create_app({"CONTENT_DIR": str(content_dir), "INDEX_DIR": str(tmp_path / "idx"), "RELOAD_INTERVAL": 0})
-    client = app.test_client()
-    assert client.get("/api/v1/search?q=migran").get_json()["total"] >= 1
-    assert client.get("/inovasi/simpadu-pmi").status_code == 200  # waits for the catalogue if needed
-    app.extensions["kb.search"].close()
-
-
 def _wait_for(check, seconds: float = 120) -> bool:
+    """Poll `check` until it holds; the bound is generous (a busy machine), the test never waits for time."""
     import time
 
     deadline = time.monotonic() + seconds
@@ -136,51 +108,85 @@ def _wait_for(check, seconds: float = 120) -> bool:
     return False
 
 
-def test_sync_child_process_keeps_workers_current_and_hands_over(tmp_path, content_dir, monkeypatch):
-    """The default: a child process re-indexes; web workers only read the index and its records. With two
-    workers, one child works and the other waits for the lock, taking over when the first one dies."""
+def test_sync_owner_thread_publishes_edits(tmp_path, content_dir):
+    """What `python3 run.py` does: the syncer publishes at start, then every edit; pages follow."""
+    from kb.publish import Syncer
     from kb.web import create_app
 
-    monkeypatch.setenv("KB_SYNC", "process")
-    settings = {"CONTENT_DIR": str(content_dir), "INDEX_DIR": str(tmp_path / "ip"), "RELOAD_INTERVAL": 0.05}
-    first = create_app(settings)
-    assert "kb.content" not in first.extensions  # no catalogue in the web process
-    client = first.test_client()
-    assert first.extensions["kb.sync"].process is None  # started by the first request, not by create_app
-    client.get("/healthz")
-    write_innovation(content_dir, "dari-anak", title="Dari Proses Anak", summary="Kata unik kecubung.")
-    assert _wait_for(lambda: client.get("/inovasi/dari-anak").status_code == 200)
-    assert client.get("/api/v1/search?q=kecubung").get_json()["total"] == 1
-    second = create_app(settings)  # another worker: its child waits, the first child holds the lock
-    other = second.test_client()
-    other.get("/healthz")
-    children = [first.extensions["kb.sync"].process, second.extensions["kb.sync"].process]
+    syncer = Syncer(content_dir, tmp_path / "i3", interval=0.05)
+    syncer.start(wait=True)
+    app = create_app({"CONTENT_DIR": str(content_dir), "INDEX_DIR": str(tmp_path / "i3")})
+    client = app.test_client()
     try:
-        children[0].kill()
-        children[0].wait()
-        write_innovation(content_dir, "serah-terima", title="Serah Terima", summary="Kata unik giok.")
-        assert _wait_for(lambda: other.get("/api/v1/search?q=giok").get_json()["total"] == 1)
-        assert other.get("/inovasi/serah-terima").status_code == 200
-        assert client.get("/inovasi/serah-terima").status_code == 200  # every worker reads the same records
-        assert children[1].poll() is None
+        assert client.get("/inovasi/simpadu-pmi").status_code == 200  # published before start() returned
+        assert client.get("/inovasi/baru-lagi").status_code == 404
+        write_innovation(content_dir, "baru-lagi", title="Baru Lagi", summary="Kata unik safir.")
+        assert _wait_for(lambda: client.get("/inovasi/baru-lagi").status_code == 200)
+        assert client.get("/api/v1/search?q=safir").get_json()["total"] == 1  # search and page: one snapshot
     finally:
-        for child in children:
-            child.kill()
-            child.wait()
-        first.extensions["kb.search"].close()
-        second.extensions["kb.search"].close()
+        syncer.stop()
+        app.extensions["kb.generations"].close()
+    assert not syncer.owner.is_set()
 
 
-def test_sync_child_exits_when_its_parent_is_gone(tmp_path, content_dir):
+def test_without_an_index_pages_answer_503_and_nothing_is_built(tmp_path, content_dir):
+    """create_app only wires things up; requests never build: they get a clear 503 until the sync owner
+    has published."""
+    from kb.web import create_app
+
+    index_dir = tmp_path / "kosong"
+    app = create_app({"CONTENT_DIR": str(content_dir), "INDEX_DIR": str(index_dir)})
+    client = app.test_client()
+    for path in ("/", "/cari?q=migran", "/inovasi/simpadu-pmi", "/penghargaan/"):
+        resp = client.get(path)
+        assert resp.status_code == 503 and resp.headers["Retry-After"] == "5", path
+        assert "Indeks pencarian sedang dibangun" in resp.get_data(as_text=True)
+    api = client.get("/api/v1/search?q=migran")
+    assert api.status_code == 503 and api.get_json()["error"]["status"] == 503
+    health = client.get("/healthz")
+    assert health.status_code == 503 and health.get_json()["status"] == "building"
+    assert not list(index_dir.glob("gen-*"))  # nothing was built by a request
+
+
+def test_sync_command_serves_gunicorn_style_workers_and_hands_over(tmp_path, content_dir):
+    """A deployment: `run.py sync` as its own process, web workers that only read. A second sync process
+    stands by and takes over when the first one dies."""
     import subprocess
     import sys
     from pathlib import Path
 
-    from kb.search import live_generation
+    from kb.web import create_app
 
-    # A --parent that is not the child's parent looks exactly like a parent that died.
-    child = subprocess.run([sys.executable, "-m", "kb.sync", "--content", str(content_dir), "--index",
-                            str(tmp_path / "ix"), "--parent", "1"], cwd=Path(__file__).resolve().parent.parent,
-                           timeout=30, capture_output=True, text=True)
-    assert child.returncode == 0
-    assert live_generation(tmp_path / "ix") is not None  # it brought the index up to date first
+    root = Path(__file__).resolve().parent.parent
+    index_dir = tmp_path / "ip"
+    env = {"KB_NO_VENV": "1", "PATH": "/usr/bin:/bin", "KB_RELOAD_INTERVAL": "0.05",
+           "KB_CONTENT_DIR": str(content_dir), "KB_INDEX_DIR": str(index_dir)}
+    command = [sys.executable, str(root / "run.py"), "sync"]
+    first = subprocess.Popen(command, env=env, cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                             text=True)
+    second = None
+    workers = [create_app({"CONTENT_DIR": str(content_dir), "INDEX_DIR": str(index_dir)}) for _ in range(2)]
+    clients = [w.test_client() for w in workers]
+    try:
+        assert _wait_for(lambda: clients[0].get("/healthz").status_code == 200)
+        write_innovation(content_dir, "dari-proses", title="Dari Proses Sinkron", summary="Kata unik kecubung.")
+        assert _wait_for(lambda: clients[0].get("/api/v1/search?q=kecubung").get_json()["total"] == 1)
+        assert clients[1].get("/inovasi/dari-proses").status_code == 200  # every worker reads the same generation
+        second = subprocess.Popen(command, env=env, cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                  text=True)
+        first.kill()
+        first.wait()
+        write_innovation(content_dir, "serah-terima", title="Serah Terima", summary="Kata unik giok.")
+        assert _wait_for(lambda: clients[1].get("/api/v1/search?q=giok").get_json()["total"] == 1)
+        assert second.poll() is None
+        second.terminate()  # a clean stop on SIGTERM
+        assert second.wait(timeout=60) == 0
+    finally:
+        for proc in (first, second):
+            if proc is not None:
+                if proc.poll() is None:
+                    proc.kill()
+                proc.wait()
+                proc.stderr.close()
+        for worker in workers:
+            worker.extensions["kb.generations"].close()

@@ -138,8 +138,9 @@ def free_port() -> int:
 
 def start_gunicorn(content_dir: Path, index_dir: Path, workers: int, port: int,
                    timeout: float = 120.0) -> subprocess.Popen:
-    """gunicorn serving create_app() on loopback; returns once /healthz answers 200 (within `timeout`)."""
-    env = dict(os.environ, KB_CONTENT_DIR=str(content_dir), KB_INDEX_DIR=str(index_dir), KB_SYNC="process")
+    """gunicorn serving create_app() on loopback; returns once /healthz answers 200 (within `timeout`).
+    The workers only read: the caller runs the sync owner (`start_sync`) or publishes itself."""
+    env = dict(os.environ, KB_CONTENT_DIR=str(content_dir), KB_INDEX_DIR=str(index_dir))
     proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind",
                              f"127.0.0.1:{port}", "--log-level", "warning", "kb.web:create_app()"],
                             cwd=ROOT, env=env)
@@ -164,6 +165,13 @@ def start_gunicorn(content_dir: Path, index_dir: Path, workers: int, port: int,
     raise RuntimeError(f"gunicorn did not answer /healthz within {timeout:.0f} s")
 
 
+def start_sync(content_dir: Path, index_dir: Path) -> subprocess.Popen:
+    """The one sync owner next to the workers, as a deployment runs it: `python3 run.py sync`."""
+    env = dict(os.environ, KB_NO_VENV="1", KB_CONTENT_DIR=str(content_dir), KB_INDEX_DIR=str(index_dir))
+    return subprocess.Popen([sys.executable, str(ROOT / "run.py"), "sync"], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--url", help="test a running server instead of starting gunicorn")
@@ -174,17 +182,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=50_000)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
-    proc = None
+    procs: list[subprocess.Popen] = []
     with tempfile.TemporaryDirectory() as tmp:
         base = args.url
         if base is None:
             port = free_port()
-            proc = start_gunicorn(Path(args.content_dir), Path(tmp) / "index", args.workers, port)
+            procs.append(start_sync(Path(args.content_dir), Path(tmp) / "index"))
+            procs.append(start_gunicorn(Path(args.content_dir), Path(tmp) / "index", args.workers, port))
             base = f"http://127.0.0.1:{port}"
         try:
             figures = run_load(base, args.clients, args.seconds, args.requests)
         finally:
-            if proc is not None:
+            for proc in procs:
                 proc.terminate()
                 proc.wait(timeout=30)
     figures["server"] = args.url or f"gunicorn, {args.workers} workers"

@@ -25,8 +25,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from kb.content import load_catalogue  # noqa: E402
+from kb.content.document import read_document  # noqa: E402
 from kb.content.render import index_text  # noqa: E402
-from kb.search import SearchIndex, update_index  # noqa: E402
+from kb.publish import publish  # noqa: E402
+from kb.search import SearchIndex  # noqa: E402
 from kb.search.lexicon import Lexicon  # noqa: E402
 
 COLLECTION = ROOT / "tests" / "relevance"
@@ -43,7 +45,7 @@ def baseline_ranker(catalogue, directory: Path) -> Ranker:
     ix = whoosh_index.create_in(str(directory), schema)
     writer = ix.writer()
     for inn in catalogue.innovations.values():
-        writer.add_document(slug=inn.slug, title=inn.title, summary=inn.summary, body=index_text(inn.load_body()))
+        writer.add_document(slug=inn.slug, title=inn.title, summary=inn.summary, body=index_text(read_document(inn.path, inn.slug).body))
     writer.commit()
     searcher = ix.searcher()
     parser = MultifieldParser(["title", "summary", "body"], schema, group=OrGroup)
@@ -96,7 +98,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
         (tmp_path / "baseline").mkdir()
-        update_index(catalogue, tmp_path / "ours")
+        publish(COLLECTION / "corpus", tmp_path / "ours")
         systems: dict[str, Ranker] = {
             "plain Whoosh (baseline)": baseline_ranker(catalogue, tmp_path / "baseline"),
             "ours without lexicon": ours_ranker(SearchIndex(tmp_path / "ours", lexicon=Lexicon([]))),

@@ -1,14 +1,16 @@
-"""Load every content file into a `Catalogue`; a broken file is reported and skipped, never fatal.
+"""Reading content files: per-file checks (`read_innovation`, `read_award`) and the cross-file checks
+(`cross_check`) that need every innovation's links; `load_catalogue` puts both together for a folder.
 
-Per-file checks come from the schema; cross-file checks (duplicate slugs and aliases, award and
-replication links) need the whole folder, so they live here.
+A broken file is reported and skipped, never fatal. The two steps are separate so that publishing can
+re-read only the files that changed and re-run the cross-file checks on the compact `Links` it kept of
+the others (kb.publish).
 """
 from __future__ import annotations
 
 import logging
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,7 +18,7 @@ from typing import Any
 from kb import memory
 from kb.content import regions, vocab
 from kb.content.document import Document, read_document
-from kb.content.issues import Issue
+from kb.content.issues import Issue, Severity
 from kb.content.model import Award, AwardRef, Contact, Cost, Innovation, Replication, Source
 from kb.content.schema import (
     AWARD_SCHEMA,
@@ -37,9 +39,144 @@ _HEADING_RE = re.compile(r"^##\s+(.+?)\s*#*\s*$")
 _FENCE_RE = re.compile(r"^(```|~~~)")
 
 
+@dataclass(slots=True)
+class Links:
+    """What the cross-file checks need of one innovation file: its links as written, with the line of
+    each, so they can be checked again without reading the file (a publish keeps these per file)."""
+
+    slug: str
+    path: str  # as shown in messages
+    ok: bool  # passed the per-file checks
+    aliases: tuple[tuple[str, int | None], ...] = ()
+    replicated_from: tuple[str, int | None] | None = None
+    targets: tuple[tuple[int, str, int | None], ...] = ()  # (replication index, slug as written, line)
+    replications: int = 0  # entries in `replications`
+
+    def to_json(self) -> dict[str, Any]:
+        return {"ok": self.ok, "aliases": self.aliases, "replicated_from": self.replicated_from,
+                "targets": self.targets, "replications": self.replications}
+
+    @classmethod
+    def from_json(cls, slug: str, path: str, data: Mapping[str, Any]) -> Links:
+        rf = data.get("replicated_from")
+        return cls(slug, path, bool(data["ok"]), tuple(tuple(a) for a in data.get("aliases", ())),
+                   tuple(rf) if rf else None, tuple(tuple(t) for t in data.get("targets", ())),
+                   int(data.get("replications", 0)))
+
+
+@dataclass
+class FileResult:
+    """One content file read and checked on its own (no other file consulted except the award names)."""
+
+    display: str
+    slug: str
+    record: Innovation | Award | None  # None when the file has errors
+    issues: list[Issue]
+    links: Links | None = None  # innovations only
+    content_hash: str | None = None
+
+
+@dataclass
+class CrossCheck:
+    """The result of the checks that need every innovation: identity, aliases and links."""
+
+    issues: dict[str, list[Issue]]  # by display path
+    failed: set[str]  # paths (as shown) of files with a cross-file error
+    resolved: dict[str, tuple[str | None, dict[int, str]]]  # slug -> (replicated_from, {index: target})
+    aliases: dict[str, str]  # alias -> slug, for innovations that pass every check
+    valid: set[str]
+    counts: dict[str, int]  # documented replications per valid slug
+
+    def replication_count(self, slug: str) -> int:
+        return self.counts.get(slug, 0)
+
+
+def cross_check(entries: Iterable[Links]) -> CrossCheck:
+    """Duplicate slugs, alias collisions and replication links over every innovation's `Links`.
+
+    Works on the compact link facts alone, so a publish re-checks a 100 000-file catalogue after one edit
+    without reading any other file."""
+    entries = list(entries)
+    issues: dict[str, list[Issue]] = {}
+
+    def report(entry: Links, line: int | None, field: str, message: str, error: bool = True) -> None:
+        issues.setdefault(entry.path, []).append(
+            Issue(entry.path, line, field, message, Severity.ERROR if error else Severity.WARNING))
+
+    all_slugs = {e.slug for e in entries}
+    seen_slugs: dict[str, str] = {}
+    for entry in entries:
+        if entry.slug in seen_slugs:
+            report(entry, 1, "slug", f"duplicate slug {entry.slug!r}: also used by {seen_slugs[entry.slug]}")
+        else:
+            seen_slugs[entry.slug] = entry.path
+    seen_aliases: dict[str, str] = {}
+    for entry in entries:
+        for index, (alias, line) in enumerate(entry.aliases):
+            field = f"aliases[{index + 1}]"
+            if alias == entry.slug:
+                report(entry, line, field, f"alias {alias!r} is the file's own slug; remove it", error=False)
+            elif alias in all_slugs:
+                report(entry, line, field, f"alias {alias!r} is the slug of another innovation")
+            elif alias in seen_aliases:
+                report(entry, line, field, f"duplicate alias {alias!r}: also an alias of {seen_aliases[alias]}")
+            else:
+                seen_aliases[alias] = entry.path
+    alias_map: dict[str, str] = {}
+    for entry in entries:
+        for alias, _ in entry.aliases:
+            alias_map.setdefault(alias, entry.slug)  # the first holder keeps a contested alias
+
+    def resolve(slug: str) -> str | None:
+        return slug if slug in all_slugs else alias_map.get(slug)
+
+    resolved: dict[str, tuple[str | None, dict[int, str]]] = {}
+    for entry in entries:
+        source = None
+        if entry.replicated_from is not None:
+            written, line = entry.replicated_from
+            target = resolve(written)
+            if target is None:
+                report(entry, line, "replicated_from", f"{written!r} is not the slug of any innovation")
+            elif target == entry.slug:
+                report(entry, line, "replicated_from", "an innovation cannot be a replica of itself")
+            else:
+                source = target
+        targets: dict[int, str] = {}
+        for index, written, line in entry.targets:
+            target = resolve(written)
+            if target is None:
+                report(entry, line, f"replications[{index + 1}].innovation",
+                       f"{written!r} is not the slug of any innovation")
+            else:
+                targets[index] = target
+        resolved.setdefault(entry.slug, (source, targets))  # a duplicate slug's second file fails anyway
+    failed = {e.path for e in entries if any(i.is_error for i in issues.get(e.path, ()))}
+    valid = {e.slug for e in entries if e.ok and e.path not in failed}
+    # Documented replications: an innovation's own list plus replicas' write-ups it does not list.
+    listed = {slug: set(targets.values()) for slug, (_, targets) in resolved.items()}
+    counts = {e.slug: e.replications for e in entries if e.slug in valid and e.path not in failed}
+    for entry in entries:
+        source = resolved[entry.slug][0]
+        if entry.path not in failed and entry.slug in valid and source in counts \
+                and entry.slug not in listed.get(source, ()):
+            counts[source] += 1
+    return CrossCheck(issues, failed, resolved, {a: s for a, s in alias_map.items() if s in valid}, valid,
+                      counts)
+
+
+def apply_links(innovation: Innovation, links: tuple[str | None, dict[int, str]]) -> None:
+    """Point an innovation's links at canonical slugs (as resolved by `cross_check`)."""
+    innovation.replicated_from = links[0]
+    for index, replication in enumerate(innovation.replications):
+        if replication.innovation is not None:
+            replication.innovation = links[1].get(index)
+
+
 @dataclass
 class Catalogue:
-    """Everything that loaded, plus every issue found on the way."""
+    """Everything that loaded, plus every issue found on the way (the whole folder in memory: for `check`
+    without an index, tests and tools; publishing works file by file, see kb.publish)."""
 
     root: Path
     innovations: dict[str, Innovation] = field(default_factory=dict)
@@ -47,7 +184,7 @@ class Catalogue:
     aliases: dict[str, str] = field(default_factory=dict)  # alias -> canonical slug
     issues: list[Issue] = field(default_factory=list)
     files: int = 0
-    _replicas: dict[str, list[Innovation]] | None = field(default=None, repr=False, compare=False)
+    counts: dict[str, int] = field(default_factory=dict, repr=False)
 
     @property
     def errors(self) -> list[Issue]:
@@ -66,8 +203,8 @@ class Catalogue:
 
     def summary_line(self) -> str:
         """One line for terminals and logs."""
-        return (f"{self.files} files checked: {len(self.innovations)} innovations and {len(self.awards)} "
-                f"awards loaded, {len(self.errors)} errors, {len(self.warnings)} warnings")
+        return summary_line(self.files, len(self.innovations), len(self.awards), len(self.errors),
+                            len(self.warnings))
 
     def canonical_slug(self, slug: str) -> str | None:
         """The canonical slug for a slug, a former slug (alias) or a case variant of either."""
@@ -78,93 +215,65 @@ class Catalogue:
 
     def replicas_of(self, slug: str) -> list[Innovation]:
         """Write-ups that say they replicate `slug` (the other direction of the trail)."""
-        if self._replicas is None:
-            index: dict[str, list[Innovation]] = {}
-            for innovation in self.innovations.values():
-                if innovation.replicated_from:
-                    index.setdefault(innovation.replicated_from, []).append(innovation)
-            self._replicas = index
-        return list(self._replicas.get(slug, []))
+        return [i for i in self.innovations.values() if i.replicated_from == slug]
 
     def replication_count(self, innovation: Innovation) -> int:
         """Documented replications: the innovation's own list plus replicas' write-ups not listed there."""
-        listed = {r.innovation for r in innovation.replications if r.innovation}
-        return len(innovation.replications) + sum(1 for r in self.replicas_of(innovation.slug)
-                                                  if r.slug not in listed)
+        return self.counts.get(innovation.slug, 0)
 
 
-@dataclass
-class LoadCache:
-    """Per-file results kept between loads: a file whose size and mtime are unchanged is not parsed or
-    validated again (only the cross-file checks run over everything). Makes reloads after an edit cheap."""
-
-    documents: dict[str, tuple[tuple[int, int], Document | Issue]] = field(default_factory=dict)
-    built: dict[str, tuple[tuple, Innovation, list[Issue], tuple]] = field(default_factory=dict)
+def summary_line(files: int, innovations: int, awards: int, errors: int, warnings: int) -> str:
+    """The one-line load summary `check` prints and the log shows."""
+    return (f"{files} files checked: {innovations} innovations and {awards} awards loaded, {errors} errors, "
+            f"{warnings} warnings")
 
 
-def load_catalogue(root: Path | str, cache: LoadCache | None = None) -> Catalogue:
+def load_awards(root: Path) -> tuple[list[FileResult], dict[str, str]]:
+    """Every award file checked, and the award keys innovation files may name (slug or lower-case name;
+    a broken award file still counts as existing for links: its own error is reported once)."""
+    results = [read_award(path, display_path(path)) for path in iter_content_files(root, AWARDS_DIR)]
+    keys = {r.slug: r.slug for r in results if r.record is not None}
+    keys.update({r.record.name.lower(): r.slug for r in results if isinstance(r.record, Award)})
+    keys.update({r.slug: r.slug for r in results if r.slug not in keys and r.slug})
+    return results, keys
+
+
+def load_catalogue(root: Path | str) -> Catalogue:
     """Read `root/awards` and `root/innovations`; return what is valid and every issue."""
     root = Path(root)
     cat = Catalogue(root=root)
     if not root.is_dir():
         cat.issues.append(Issue(str(root), None, "content", "content folder does not exist"))
         return cat
-    cache = cache if cache is not None else LoadCache()
-    award_docs = list(_iter_documents(root, AWARDS_DIR, cat, cache))
-    for doc, display in award_docs:
-        award = _build_award(doc, display, cat)
-        if award is not None:
-            cat.awards[award.slug] = award
-    award_keys = {slug: slug for slug in cat.awards}
-    award_keys.update({a.name.lower(): a.slug for a in cat.awards.values()})
-    # Award files that failed still count as existing for links: their own error is reported once.
-    award_keys.update({Path(d).stem: Path(d).stem for _, d in award_docs if Path(d).stem not in award_keys})
-
+    award_results, award_keys = load_awards(root)
+    for result in award_results:
+        cat.files += 1
+        cat.issues.extend(result.issues)
+        if isinstance(result.record, Award):
+            cat.awards[result.slug] = result.record
     # Innovations are read and checked one at a time, so only one body is in memory at once.
-    innovation_displays: list[str] = []
-    candidates: list[tuple[Innovation, Checker]] = []
-    awards_key = tuple(sorted(award_keys.items()))
-    built_cache: dict[str, tuple[tuple, Innovation, list[Issue], tuple]] = {}
-    for doc, display in _iter_documents(root, INNOVATIONS_DIR, cat, cache):
-        innovation_displays.append(display)
-        key = (doc.content_hash, awards_key)
-        cached = cache.built.get(display)
-        if cached is not None and cached[0] == key:
-            innovation, chk = cached[1], Checker(display, doc.lines)
-            chk.issues = list(cached[2])
-            _restore_links(innovation, cached[3])  # the cross-file checks below resolve them afresh
-        else:
-            if doc.body is None:  # released after an earlier load; awards changed, so check it again
-                fresh = read_document(doc.path, display)
-                if isinstance(fresh, Issue):
-                    cat.issues.append(fresh)
-                    continue
-                doc = fresh
-            built = _build_innovation(doc, display, award_keys)
-            if built is None:
-                continue
-            innovation, chk = built
-            _release(doc)
-            cached = (key, innovation, list(chk.issues), _links(innovation))
-        built_cache[display] = cached
-        candidates.append((innovation, chk))
-    cache.built = built_cache
-    seen = set(innovation_displays) | {display for _, display in award_docs}
-    cache.documents = {k: v for k, v in cache.documents.items() if k in seen or isinstance(v[1], Issue)}
-    all_slugs = {Path(display).stem for display in innovation_displays}
-    _check_identity(candidates, all_slugs)
-    alias_map: dict[str, str] = {}
-    for inn, _ in candidates:
-        for alias in inn.aliases:
-            alias_map.setdefault(alias, inn.slug)  # the first holder keeps a contested alias
-    for innovation, chk in candidates:
-        _check_links(innovation, chk, all_slugs, alias_map)
-        cat.issues.extend(chk.issues)
-        if chk.has_errors:
-            log.debug("skipped %s: %d error(s)", innovation.path, sum(i.is_error for i in chk.issues))
-            continue
-        cat.innovations[innovation.slug] = innovation
-    cat.aliases = {a: s for a, s in alias_map.items() if s in cat.innovations}
+    links: list[Links] = []
+    records: dict[str, Innovation] = {}
+    for number, path in enumerate(iter_content_files(root, INNOVATIONS_DIR), 1):
+        cat.files += 1
+        if number % TRIM_EVERY == 0:
+            memory.trim()
+        result = read_innovation(path, display_path(path), award_keys, root)
+        cat.issues.extend(result.issues)
+        if result.links is not None:
+            links.append(result.links)
+        if isinstance(result.record, Innovation):
+            result.record.body = ""  # bodies stay in the files: most of a catalogue's size
+            records.setdefault(result.slug, result.record)
+    checked = cross_check(links)
+    for found in checked.issues.values():
+        cat.issues.extend(found)
+    for slug in sorted(checked.valid, key=lambda s: records[s].path):
+        innovation = records[slug]
+        apply_links(innovation, checked.resolved[slug])
+        cat.innovations[slug] = innovation
+    cat.aliases = checked.aliases
+    cat.counts = checked.counts
     memory.trim()
     cat.issues.sort(key=lambda i: (i.path, i.line or 0))
     return cat
@@ -182,63 +291,66 @@ def iter_content_files(root: Path, sub: str) -> Iterator[Path]:
                 yield Path(dirpath) / name
 
 
-CROSS_FILE_KEYS = ("aliases", "replicated_from", "replications")
+def read_innovation(path: Path, display: str, award_keys: Mapping[str, str],
+                    root: Path | None = None) -> FileResult:
+    """Read and check one innovation file: the record (with its body) or its errors, and its links."""
+    slug = path.stem
+    problem = _file_problem(path, display, root)
+    if problem is not None:
+        return FileResult(display, slug, None, [problem])
+    doc = read_document(path, display)
+    if isinstance(doc, Issue):
+        return FileResult(display, slug, None, [doc], Links(slug, display, ok=False))
+    chk = Checker(display, doc.lines)
+    innovation = _build_innovation(doc, display, award_keys, chk)
+    links = _links_of(doc, slug, display, ok=innovation is not None and not chk.has_errors)
+    if innovation is not None:
+        innovation.body = doc.body or ""
+    return FileResult(display, slug, innovation if links.ok else None, chk.issues, links, doc.content_hash)
 
 
-def _release(doc: Document) -> None:
-    """Drop what only per-file checks need: the body and data live in the file (read again if needed), and
-    only the lines cross-file checks report on are kept. Halves the memory a loaded catalogue takes."""
-    doc.body = None
-    doc.data = {}
-    doc.lines = {k: v for k, v in doc.lines.items() if not k or k[0] in CROSS_FILE_KEYS}
+def read_award(path: Path, display: str, root: Path | None = None) -> FileResult:
+    """Read and check one award programme file."""
+    slug = path.stem
+    problem = _file_problem(path, display, root)
+    if problem is not None:
+        return FileResult(display, slug, None, [problem])
+    doc = read_document(path, display)
+    if isinstance(doc, Issue):
+        return FileResult(display, slug, None, [doc])
+    chk = Checker(display, doc.lines)
+    award = _build_award(doc, chk)
+    return FileResult(display, slug, award, chk.issues, content_hash=doc.content_hash)
 
 
-def _links(innovation: Innovation) -> tuple:
-    """The links as written, before alias resolution."""
-    return innovation.replicated_from, tuple(r.innovation for r in innovation.replications)
+def _file_problem(path: Path, display: str, root: Path | None) -> Issue | None:
+    """Why a path is not content at all (a link out of the folder, a file name that is no slug)."""
+    if root is not None and path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
+        return Issue(display, None, "file", "is a symbolic link to a file outside the content folder; not followed")
+    if not SLUG_RE.match(path.stem):
+        return Issue(display, 1, "slug", f"file name {path.stem!r} is not a valid slug: use lowercase a-z, 0-9 "
+                                         "and single hyphens, e.g. 'jalin-matra.md'")
+    return None
 
 
-def _restore_links(innovation: Innovation, links: tuple) -> None:
-    innovation.replicated_from = links[0]
-    for replication, target in zip(innovation.replications, links[1], strict=True):
-        replication.innovation = target
+def _links_of(doc: Document, slug: str, display: str, ok: bool) -> Links:
+    """The links as written in the front matter (only well-formed ones: malformed ones are per-file errors)."""
+    data = doc.data
+    aliases = data.get("aliases") if isinstance(data.get("aliases"), list) else []
+    alias_links = tuple((a, doc.lines.get(("aliases", i))) for i, a in enumerate(aliases)
+                        if isinstance(a, str) and SLUG_RE.match(a))
+    source = data.get("replicated_from")
+    replicated_from = (source, doc.lines.get(("replicated_from",))) if isinstance(source, str) and \
+        SLUG_RE.match(source) else None
+    replications = data.get("replications") if isinstance(data.get("replications"), list) else []
+    targets = tuple((i, r["innovation"], doc.lines.get(("replications", i, "innovation")))
+                    for i, r in enumerate(replications)
+                    if isinstance(r, dict) and isinstance(r.get("innovation"), str) and SLUG_RE.match(r["innovation"]))
+    return Links(slug, display, ok, alias_links, replicated_from, targets, len(replications))
 
 
-def _iter_documents(root: Path, sub: str, cat: Catalogue, cache: LoadCache) -> Iterator[tuple[Document, str]]:
-    """Each readable content file under `root/sub` as a Document (from the cache when unchanged)."""
-    resolved_root = root.resolve()
-    for number, path in enumerate(iter_content_files(root, sub), 1):
-        cat.files += 1
-        if number % TRIM_EVERY == 0:
-            memory.trim()
-        display = _display(path)
-        if path.is_symlink() and not path.resolve().is_relative_to(resolved_root):
-            cat.issues.append(Issue(display, None, "file", "is a symbolic link to a file outside the content "
-                                                           "folder; not followed"))
-            continue
-        slug = path.stem
-        if not SLUG_RE.match(slug):
-            cat.issues.append(Issue(display, 1, "slug", f"file name {slug!r} is not a valid slug: use lowercase "
-                                                        "a-z, 0-9 and single hyphens, e.g. 'jalin-matra.md'"))
-            continue
-        try:
-            st = path.stat()
-            stamp = (st.st_size, st.st_mtime_ns)
-        except OSError:
-            stamp = (-1, -1)
-        cached = cache.documents.get(display)
-        if cached is not None and cached[0] == stamp and stamp != (-1, -1):
-            result = cached[1]
-        else:
-            result = read_document(path, display)
-            cache.documents[display] = (stamp, result)
-        if isinstance(result, Issue):
-            cat.issues.append(result)
-            continue
-        yield result, display
-
-
-def _display(path: Path) -> str:
+def display_path(path: Path) -> str:
+    """A content path as messages show it: relative to the working folder when inside it."""
     try:
         return str(path.relative_to(Path.cwd()))
     except (ValueError, OSError):  # outside the working directory, or the working directory is gone
@@ -249,11 +361,9 @@ def _sources(values: list[dict[str, Any]] | None) -> list[Source]:
     return [Source(**v) for v in values or []]
 
 
-def _build_award(doc: Document, display: str, cat: Catalogue) -> Award | None:
-    chk = Checker(display, doc.lines)
+def _build_award(doc: Document, chk: Checker) -> Award | None:
     _warn_duplicate_keys(doc, chk)
     clean = _check_fields(AWARD_SCHEMA, doc.data, (), chk)
-    cat.issues.extend(chk.issues)
     if chk.has_errors:
         return None
     return Award(slug=doc.path.stem, path=doc.path, body=doc.body, content_hash=doc.content_hash,
@@ -261,14 +371,12 @@ def _build_award(doc: Document, display: str, cat: Catalogue) -> Award | None:
                  sources=_sources(clean.get("sources")), updated=clean.get("updated"))
 
 
-def _build_innovation(doc: Document, display: str,
-                      award_keys: dict[str, str]) -> tuple[Innovation, Checker] | None:
-    chk = Checker(display, doc.lines)
+def _build_innovation(doc: Document, display: str, award_keys: Mapping[str, str],
+                      chk: Checker) -> Innovation | None:
     _warn_duplicate_keys(doc, chk)
     clean = _check_fields(INNOVATION_SCHEMA, doc.data, (), chk)
     if not all(k in clean for k, spec in INNOVATION_SCHEMA.items() if spec.required):
-        # Without the required fields there is no record to check links on; report what we have.
-        return _placeholder(doc, chk)
+        return None  # without the required fields there is no record; its errors say why
     clean["region_code"] = _check_region(clean["region"], clean.get("region_code"), ("region_code",), chk)
     awards = []
     for index, ref in enumerate(clean.get("awards", [])):
@@ -295,19 +403,9 @@ def _build_innovation(doc: Document, display: str,
     contact = Contact(**clean["contact"]) if "contact" in clean else None
     simple = {k: v for k, v in clean.items()
               if k not in {"awards", "replications", "cost", "contact", "sources"}}
-    innovation = Innovation(slug=doc.path.stem, path=doc.path, body_offset=doc.body_offset,
-                            content_hash=doc.content_hash,
-                            awards=awards, replications=replications, cost=cost, contact=contact,
-                            sources=_sources(clean.get("sources")), **simple)
-    return innovation, chk
-
-
-def _placeholder(doc: Document, chk: Checker) -> tuple[Innovation, Checker]:
-    """A stand-in record for a file with errors, so cross-file checks still see its slug and aliases."""
-    aliases = doc.data.get("aliases") if isinstance(doc.data.get("aliases"), list) else []
-    stub = Innovation(slug=doc.path.stem, path=doc.path, title="", summary="", agency="", region="",
-                      sectors=[], year=0, aliases=[a for a in aliases if isinstance(a, str)])
-    return stub, chk
+    return Innovation(slug=doc.path.stem, path=doc.path, content_hash=doc.content_hash,
+                      awards=awards, replications=replications, cost=cost, contact=contact,
+                      sources=_sources(clean.get("sources")), **simple)
 
 
 def _warn_duplicate_keys(doc: Document, chk: Checker) -> None:
@@ -360,48 +458,3 @@ def _check_body(doc: Document, chk: Checker) -> None:
     for (prev, _, prev_h), (cur, line, heading) in zip(present, present[1:]):
         if cur < prev:
             chk.warn_at(line, "body", f"section '## {heading}' should come before '## {prev_h}'")
-
-
-def _check_identity(candidates: list[tuple[Innovation, Checker]], all_slugs: set[str]) -> None:
-    """Duplicate slugs (same file name in two folders) and aliases that collide."""
-    seen_slugs: dict[str, str] = {}
-    seen_aliases: dict[str, str] = {}
-    for innovation, chk in candidates:
-        if innovation.slug in seen_slugs:
-            chk.issues.append(Issue(chk.path, 1, "slug", f"duplicate slug {innovation.slug!r}: also used by "
-                                                         f"{seen_slugs[innovation.slug]}"))
-        else:
-            seen_slugs[innovation.slug] = chk.path
-    for innovation, chk in candidates:
-        for index, alias in enumerate(innovation.aliases):
-            where = ("aliases", index)
-            if alias == innovation.slug:
-                chk.warn(where, f"alias {alias!r} is the file's own slug; remove it")
-            elif alias in all_slugs:
-                chk.report(where, f"alias {alias!r} is the slug of another innovation")
-            elif alias in seen_aliases:
-                chk.report(where, f"duplicate alias {alias!r}: also an alias of {seen_aliases[alias]}")
-            else:
-                seen_aliases[alias] = chk.path
-
-
-def _check_links(innovation: Innovation, chk: Checker, all_slugs: set[str], alias_map: dict[str, str]) -> None:
-    def resolve(slug: str) -> str | None:
-        return slug if slug in all_slugs else alias_map.get(slug)
-
-    if innovation.replicated_from is not None:
-        target = resolve(innovation.replicated_from)
-        if target is None:
-            chk.report(("replicated_from",), f"{innovation.replicated_from!r} is not the slug of any innovation")
-        elif target == innovation.slug:
-            chk.report(("replicated_from",), "an innovation cannot be a replica of itself")
-        else:
-            innovation.replicated_from = target
-    for index, rep in enumerate(innovation.replications):
-        if rep.innovation is None:
-            continue
-        target = resolve(rep.innovation)
-        if target is None:
-            chk.report(("replications", index, "innovation"), f"{rep.innovation!r} is not the slug of any innovation")
-        else:
-            rep.innovation = target

@@ -5,7 +5,6 @@ from kb.search import segments
 
 segments.install()  # before any index is opened: see kb/search/segments.py
 
-from kb.search.indexer import IndexReport, live_generation, update_index
-from kb.search.query import SearchHit, SearchIndex, SearchResult
+from kb.search.query import IndexUnavailable, SearchHit, SearchIndex, SearchResult
 
-__all__ = ["IndexReport", "SearchHit", "SearchIndex", "SearchResult", "live_generation", "update_index"]
+__all__ = ["IndexUnavailable", "SearchHit", "SearchIndex", "SearchResult"]

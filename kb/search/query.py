@@ -29,7 +29,9 @@ from kb.search.lexicon import Concept, Lexicon, default_lexicon
 from kb.search.schema import FIELD_BOOSTS, STEMMED_FIELDS, UNSTEMMED_FIELDS
 from kb.search.scoring import Scorer
 from kb.search.snippets import make_snippet
+from kb.search.indexer import read_spelling
 from kb.search.spelling import Speller
+from kb.search.spelling import vocabulary as spelling_vocabulary
 
 log = logging.getLogger(__name__)
 
@@ -122,14 +124,23 @@ class _Run:
     has_query: bool = False  # False: browsing everything
 
 
+class IndexUnavailable(Exception):
+    """The index cannot be read: missing (not built yet) or damaged. Requests answer 503; the sync owner
+    repairs it."""
+
+
 class SearchIndex:
-    """One per process: keeps a searcher open and reopens it when the index generation changes."""
+    """Searches one index generation: the folder CURRENT points at (followed as it moves), or a fixed one.
+
+    A generation folder never changes once published, so what is opened for it (searcher, scorer, spelling
+    vocabulary, facet table) is built once and dropped when CURRENT moves on. Nothing is carried over from
+    one generation to the next, and nothing here ever builds or repairs an index (kb.publish does)."""
 
     def __init__(self, index_dir: Path | str, lexicon: Lexicon | None = None, spelling: bool = True,
-                 places: bool = True, recover: Callable[[bool], object] | None = None) -> None:
-        """`recover(rebuild)` is called when the index is missing (False) or unreadable (True)."""
+                 places: bool = True, generation: Path | str | None = None) -> None:
+        """`generation`: stay on this generation folder instead of following CURRENT."""
         self.index_dir = Path(index_dir)
-        self.recover = recover
+        self.fixed = Path(generation) if generation is not None else None
         self.lexicon = default_lexicon() if lexicon is None else lexicon
         self.spelling = spelling  # spelling and places are switched off only to measure what they contribute
         self.places = places
@@ -146,25 +157,16 @@ class SearchIndex:
 
     def _current(self) -> _Generation | None:
         with self._lock:
-            gen = store.current_generation(self.index_dir)
-            if gen is None and self.recover is not None:
-                log.warning("search index missing in %s: rebuilding it", self.index_dir)
-                self._close_locked()
-                self.recover(False)
-                gen = store.current_generation(self.index_dir)
+            gen = self.fixed or store.current_generation(self.index_dir)
             if gen is None:
                 return None
             if gen != self._gen_path or self._state is None:
                 ix = whoosh_index.open_dir(str(gen))
-                state = self._load(ix.searcher())
+                state = self._load(ix.searcher(), gen)
                 self._ix, self._state, self._gen_path = ix, state, gen
-            elif not self._state.searcher.up_to_date():
-                # An incremental update: the spelling vocabulary barely changes and is slow to read from
-                # a multi-segment reader, so the previous one is kept until the next full rebuild.
-                self._state = self._load(self._state.searcher.refresh(), speller=self._state.speller)
             return self._state
 
-    def _load(self, searcher: Any, speller: Speller | None = None) -> _Generation:
+    def _load(self, searcher: Any, folder: Path) -> _Generation:
         reader = searcher.reader()
         facets = FacetTable.from_reader(reader)
         size = reader.doc_count_all()
@@ -175,16 +177,12 @@ class SearchIndex:
         title_rank = np.empty(size, np.int32)
         title_rank[np.argsort(np.array(titles, dtype=object), kind="stable")] = np.arange(size, dtype=np.int32)
         scorer = Scorer(reader, FIELD_BOOSTS, reader.all_doc_ids())
-        if speller is None:
-            speller = self._speller(reader)
-        return _Generation(searcher, facets, speller, scorer, years, replications, title_rank)
+        return _Generation(searcher, facets, self._speller(reader, folder), scorer, years, replications, title_rank)
 
-    def _speller(self, reader: Any) -> Speller:
-        freq = {t.decode("utf-8") if isinstance(t, bytes) else t: info.doc_frequency()
-                for t, info in reader.iter_field("exact")}
-        stems = set()
-        for name in STEMMED_FIELDS:
-            stems.update(t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.lexicon(name))
+    def _speller(self, reader: Any, folder: Path) -> Speller:
+        """The generation's spelling vocabulary (written with it), plus lexicon and place words."""
+        found = read_spelling(folder)
+        freq, stems = found if found is not None else spelling_vocabulary(reader)
         for word in self.lexicon.words | place_words():
             freq.setdefault(word, 0)  # lexicon and place words are valid even if no write-up uses them
         return Speller(freq, stems)
@@ -205,13 +203,13 @@ class SearchIndex:
             self._close_locked()
 
     def _reset(self) -> None:
-        """Reopen on next use. The old searcher is dropped, not closed: another thread may be using it, and
-        a refreshed searcher shares segment readers with its predecessor; reference counting closes it."""
+        """Reopen on next use. The old searcher is dropped, not closed: another thread may be using it;
+        reference counting closes it."""
         with self._lock:
-            self._state, self._gen_path = None, None  # the old searcher is released, not closed (see above)
+            self._state, self._gen_path = None, None
 
-    def warm(self) -> None:
-        """Open the current generation now (e.g. right after an update) so no search waits for it."""
+    def open(self) -> None:
+        """Open the generation now (raises `IndexUnavailable` if it cannot be read)."""
         self._recovering(self._current)
 
     # -- query building ---------------------------------------------------------------------------
@@ -244,21 +242,22 @@ class SearchIndex:
 
     # -- search -----------------------------------------------------------------------------------
     def _recovering(self, action: Callable[[], Any]) -> Any:
-        """Run `action`; if the index turns out unreadable, rebuild it (when we can) and run it once more."""
+        """Run `action`; if it fails because CURRENT moved while we opened files, reopen and run it once
+        more; if the generation itself is unreadable, raise `IndexUnavailable` (never rebuild here)."""
         try:
             return action()
+        except IndexUnavailable:
+            raise
         except Exception:  # noqa: BLE001 - a generation replaced while we opened it: reopen the current one
             self._reset()
         try:
             return action()
         except Exception as exc:  # noqa: BLE001 - a damaged index shows up as many different errors
-            if self.recover is None or _readable(store.current_generation(self.index_dir)):
-                raise  # the index is fine: a bug, not damage; rebuilding would not help
-            log.warning("search index in %s is unreadable (%s: %s): rebuilding it", self.index_dir,
-                        type(exc).__name__, exc)
+            gen = self.fixed or store.current_generation(self.index_dir)
+            if _readable(gen):
+                raise  # the index is fine: a bug, not damage
             self._reset()
-            self.recover(True)
-            return action()
+            raise IndexUnavailable(f"index generation {gen} is unreadable: {type(exc).__name__}: {exc}") from exc
 
     def search(self, query: str = "", filters: Mapping[str, list[str]] | None = None, sort: str = "relevance",
                page: int = 1, per_page: int = 20, facet_limit: int | None = None) -> SearchResult:

@@ -5,7 +5,7 @@ from whoosh.fields import ID, KEYWORD, NGRAMWORDS, NUMERIC, STORED, TEXT, Schema
 
 from kb.search.analysis import ANALYZER_VERSION, exact_analyzer, stemming_analyzer
 
-SCHEMA_VERSION = 100 + ANALYZER_VERSION * 10 + 4  # 3: records file; 4: file paths in fingerprints
+SCHEMA_VERSION = 100 + ANALYZER_VERSION * 10 + 5  # 3: records file; 4: file paths; 5: a folder per publish
 
 # Ranked fields and their BM25F boosts: names first, then summary/tags/sector labels, then the body (which
 # also holds the agency). Few fields on purpose: every query word becomes one clause per field.

@@ -8,7 +8,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from typing import Any
+
 from kb.search.analysis import STOP_WORDS, stem
+from kb.search.schema import STEMMED_FIELDS
+
+
+def vocabulary(reader: Any) -> tuple[dict[str, int], set[str]]:
+    """Known words of an index: unstemmed `exact` terms with their document frequency, and the stems of
+    the ranked fields."""
+    freq = {t.decode("utf-8") if isinstance(t, bytes) else t: info.doc_frequency()
+            for t, info in reader.iter_field("exact")}
+    stems: set[str] = set()
+    for name in STEMMED_FIELDS:
+        stems.update(t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.lexicon(name))
+    return freq, stems
 
 
 @dataclass(frozen=True)

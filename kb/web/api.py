@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from flask import Blueprint, Response, jsonify, request, stream_with_context, url_for
 
 from kb.content import vocab
-from kb.content.records import Records
+from kb.publish.records import RecordsFile
 from kb.web.data import innovation_payload, listing_row, search_payload
 from kb.web.i18n import current_language
 from kb.web.openapi import openapi_document
@@ -51,7 +51,7 @@ def _matching_slugs() -> tuple[list[str], SearchParams]:
     return search_index().matching_slugs(params.q, filters=params.filters, sort=sort), params
 
 
-def _rows(slugs: list[str], rec: Records | None = None) -> list[dict]:
+def _rows(slugs: list[str], rec: RecordsFile | None = None) -> list[dict]:
     rec = rec or records()
     return [listing_row(inn, count) for inn, count in rec.counted(slugs)]
 

@@ -7,7 +7,7 @@ from flask import url_for
 
 from kb.content import vocab
 from kb.content.model import Award, Innovation
-from kb.content.records import Records, plain
+from kb.publish.records import RecordsFile, plain
 from kb.content.render import render_markdown
 from kb.search import SearchIndex, SearchResult
 from kb.search.facets import FACETS
@@ -63,7 +63,7 @@ FRONT_MATTER_FIELDS = ("title", "full_name", "summary", "agency", "region", "reg
                        "initiator", "replicated_from", "complexity", "legal_basis", "sdgs", "updated", "verified")
 
 
-def innovation_payload(inn: Innovation, rec: Records, index: SearchIndex) -> dict[str, Any]:
+def innovation_payload(inn: Innovation, rec: RecordsFile, index: SearchIndex) -> dict[str, Any]:
     """Everything about one innovation: front matter, rendered body, replication trail, similar slugs."""
     data: dict[str, Any] = {"slug": inn.slug, "url": innovation_url(inn.slug)}
     for name in FRONT_MATTER_FIELDS:
@@ -82,7 +82,7 @@ def innovation_payload(inn: Innovation, rec: Records, index: SearchIndex) -> dic
                               "url": innovation_url(r.slug)} for r in rec.replicas_of(inn.slug)]
     data["replication_count"] = rec.replication_count(inn.slug)
     data["similar"] = index.similar(inn.slug)
-    data["html"] = render_markdown(inn.load_body()).html
+    data["html"] = render_markdown(rec.body(inn.slug)).html
     return {k: v for k, v in data.items() if v is not None}
 
 

@@ -8,8 +8,8 @@ from flask import Blueprint, Response, abort, current_app, jsonify, request, url
 
 from kb.content import vocab
 from kb.content.model import Innovation
-from kb.content.records import Records, feed_date
-from kb.search import store
+from kb.publish.generation import Unavailable
+from kb.publish.records import RecordsFile, feed_date
 from kb.web.pages import records, search_index
 
 bp = Blueprint("feeds", __name__)
@@ -102,7 +102,7 @@ def sitemap_part(part: int) -> Response:
     return _urlset(_innovation_urls(rec, part))
 
 
-def _browse_urls(rec: Records) -> list[tuple[str, dt.date | None]]:
+def _browse_urls(rec: RecordsFile) -> list[tuple[str, dt.date | None]]:
     awards = rec.awards
     urls = [(url_for("pages.home", _external=True), None)]
     for slug in sorted(awards):
@@ -115,7 +115,7 @@ def _browse_urls(rec: Records) -> list[tuple[str, dt.date | None]]:
     return urls
 
 
-def _innovation_urls(rec: Records, part: int | None = None) -> list[tuple[str, dt.date | None]]:
+def _innovation_urls(rec: RecordsFile, part: int | None = None) -> list[tuple[str, dt.date | None]]:
     rows = rec.slugs_updated() if part is None else rec.slugs_updated(SITEMAP_URLS, (part - 1) * SITEMAP_URLS)
     return [(url_for("pages.innovation", slug=slug, _external=True), updated) for slug, updated in rows]
 
@@ -147,16 +147,18 @@ def robots() -> Response:
 def healthz() -> Response:
     """For load balancers: 200 when an index generation and its records are live, with the counts and time
     of the last content check that updated them; 503 otherwise."""
-    rec = current_app.extensions["kb.records"].current(recover=False)  # report, do not rebuild
-    if rec is None:
-        generation = store.current_generation(search_index().index_dir)
-        body = {"status": "no-index", "index_generation": generation.name if generation else None}
+    try:
+        generation = current_app.extensions["kb.generations"].current()
+    except Unavailable as exc:
+        body, ok = {"status": "building" if exc.building else "unavailable", "reason": str(exc)}, False
     else:
+        rec = generation.records
         summary = rec.summary()
         body = {"status": "ok", "innovations": len(rec), "awards": len(rec.awards),
                 "content_errors": summary.get("errors", 0), "content_checked_at": summary.get("checked_at"),
-                "index_generation": rec.path.parent.name}
+                "index_generation": generation.folder.name}
+        ok = True
     response = jsonify(body)
-    response.status_code = 200 if rec is not None else 503
+    response.status_code = 200 if ok else 503
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -7,9 +7,12 @@ import sqlite3
 import zlib
 from collections.abc import Iterable, Iterator
 
-from flask import Flask, Response, current_app, jsonify, render_template, request
+from flask import Flask, Response, current_app, jsonify, make_response, render_template, request
+from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
+from kb.publish.generation import Unavailable
+from kb.search import IndexUnavailable
 from kb.web.params import ParamError
 
 log = logging.getLogger(__name__)
@@ -72,6 +75,19 @@ def security_headers(response: Response) -> Response:
     return response
 
 
+RETRY_AFTER_S = 5
+
+
+def _unavailable(building: bool) -> Response:
+    """503 while there is no readable index: the sync owner is building or repairing it."""
+    message = (_("Indeks pencarian sedang dibangun. Silakan coba lagi sebentar lagi.") if building else
+               _("Indeks pencarian sedang diperbaiki. Silakan coba lagi sebentar lagi."))
+    response = make_response(_error(503, message))
+    response.headers["Retry-After"] = str(RETRY_AFTER_S)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def _error(status: int, message: str):  # noqa: ANN202
     if is_api():
         response = jsonify({"error": {"status": status, "message": message}})
@@ -98,11 +114,16 @@ def init_app(app: Flask) -> None:
             return not_found_page()
         return _error(exc.code or 500, exc.description or exc.name)
 
+    @app.errorhandler(Unavailable)
+    def unavailable(exc: Unavailable):  # noqa: ANN202
+        return _unavailable(exc.building)
+
     @app.errorhandler(sqlite3.DatabaseError)
-    def records_error(exc: sqlite3.DatabaseError):  # noqa: ANN202
-        log.warning("records file error on %s (%s): checking it, rewriting it if damaged", request.path, exc)
-        current_app.extensions["kb.records"].repair()
-        return _error(503, "the catalogue is being repaired; please try again in a moment")
+    @app.errorhandler(IndexUnavailable)
+    def damaged(exc: Exception):  # noqa: ANN202
+        # Raised while reading a generation that opened fine: its files are damaged. The sync owner rebuilds.
+        current_app.extensions["kb.generations"].report_damage(f"{type(exc).__name__} on {request.path}: {exc}")
+        return _unavailable(False)
 
     @app.errorhandler(Exception)
     def server_error(exc: Exception):  # noqa: ANN202

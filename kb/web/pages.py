@@ -8,8 +8,9 @@ from flask import Blueprint, abort, current_app, g, redirect, render_template, r
 
 from kb.content import regions, vocab
 from kb.content.model import Award, Innovation
-from kb.content.records import Records
 from kb.content.render import render_markdown
+from kb.publish.generation import Generation, Unavailable
+from kb.publish.records import RecordsFile
 from kb.search import SearchIndex
 from kb.search.facets import FACETS
 from kb.web.data import search_payload
@@ -21,17 +22,21 @@ HTML_FACET_SIZE = 12  # values shown per facet in the sidebar (selected ones alw
 BROWSE_LIMIT = 200  # innovations listed on a sector, region or award page; the search page has them all
 
 
-def records() -> Records:
-    """The records published with the live index generation (looked up once per request)."""
-    if "kb_records" not in g:
-        g.kb_records = current_app.extensions["kb.records"].current()
-    if g.kb_records is None:
-        abort(503)
-    return g.kb_records
+def generation() -> Generation:
+    """The index generation this request reads: looked up once, so every part of a page (records and
+    search) comes from the same snapshot even if a new one is published meanwhile. Raises
+    `kb.publish.generation.Unavailable` (a 503 page) when there is none."""
+    if "kb_generation" not in g:
+        g.kb_generation = current_app.extensions["kb.generations"].current()
+    return g.kb_generation
+
+
+def records() -> RecordsFile:
+    return generation().records
 
 
 def search_index() -> SearchIndex:
-    return current_app.extensions["kb.search"]
+    return generation().search
 
 
 @bp.app_context_processor
@@ -115,12 +120,13 @@ def innovation(slug: str) -> str:
     found = find_innovation(slug, "pages.innovation")
     rec = records()
     awards = rec.awards
-    rendered = render_markdown(found.load_body())
+    rendered = render_markdown(rec.body(found.slug))
     similar = rec.many(search_index().similar(found.slug))
+    problems = rec.newer_version_problems(found.slug) if current_app.config["SHOW_PROBLEMS"] else None
     linked = rec.titles([found.replicated_from or ""] + [r.innovation for r in found.replications if r.innovation])
     return render_template("innovation.html", inn=found, body=rendered, awards=awards,
                            replicas=rec.replicas_of(found.slug), linked=linked, similar=similar,
-                           json_ld=_json_ld(found, awards), og_type="article")
+                           json_ld=_json_ld(found, awards), og_type="article", problems=problems)
 
 
 @bp.get("/inovasi/<slug>/embed", endpoint="innovation_embed")
@@ -178,7 +184,7 @@ def award(award: str, year: int | None = None):  # noqa: ANN201
     if year is not None and not total:
         abort(404)
     return render_template("award.html", award=programme, year=year, holders=rec.with_award(award, year, BROWSE_LIMIT),
-                           total=total, years=years, body=render_markdown(programme.body) if year is None else None)
+                           total=total, years=years, body=render_markdown(rec.award_body(award)) if year is None else None)
 
 
 @bp.get("/wilayah/")
@@ -217,5 +223,8 @@ def not_found_page():  # noqa: ANN201
     """A real 404 that helps: innovations matching the words of the missing address."""
     words = " ".join(w for w in re.split(r"[^a-z0-9]+", request.path.lower())
                      if w and w not in ("inovasi", "embed", "penghargaan", "wilayah", "sektor"))[:200]
-    suggestions = search_index().search(words, per_page=5).hits if words else []
+    try:
+        suggestions = search_index().search(words, per_page=5).hits if words else []
+    except Unavailable:
+        suggestions = []
     return render_template("404.html", suggestions=suggestions, words=words), 404

@@ -1,10 +1,16 @@
-"""A compact, on-disk copy of a validated catalogue (SQLite), so web processes never load the content.
+"""The records file of an index generation (SQLite): every published record with its body, the groupings
+browse pages need, and what the next publish needs to work incrementally.
 
-Loading 10 000 write-ups into Python objects takes ~70 MB and seconds; 100 000 take most of a gigabyte. The
-process that validates content and builds the search index writes every valid record here, with the
-groupings browse pages need (sectors, awards, replications, aliases) as indexed tables. Pages then read one
-record, or one grouping, per request. The file sits next to the index it was written with (one per
-index generation), so a published generation always has matching records.
+Loading 10 000 write-ups into Python objects takes ~70 MB and seconds; 100 000 take most of a gigabyte. So
+web processes never load the content: they read one record, or one grouping, per request from this file.
+It holds:
+- `innovation`: each published record (front matter as JSON, the body, derived columns) - the version
+  pages show. A record whose file has since failed validation stays, marked `stale` (its last good version);
+- `sector`, `award_ref`, `replication`, `alias`, `award`: groupings for browse pages;
+- `file` and `problem`: every content file with its size, mtime, hash and link facts, and every validation
+  problem, so the next publish (and `check`) re-reads only files that changed.
+A generation's file is written once, before the generation is published, and never changed afterwards;
+readers open it immutable.
 """
 from __future__ import annotations
 
@@ -13,28 +19,31 @@ import datetime as dt
 import json
 import logging
 import os
+import shutil
 import sqlite3
 import threading
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from kb.content import regions, vocab
-from kb.content.loader import Catalogue
+from kb.content.issues import Issue, Severity
 from kb.content.model import Award, AwardRef, Contact, Cost, Innovation, Replication, Source
 
 log = logging.getLogger(__name__)
 
 FILENAME = "records.sqlite"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS innovation (
     slug TEXT PRIMARY KEY, title_key TEXT NOT NULL, year INTEGER NOT NULL, feed_date TEXT NOT NULL,
     updated TEXT, region_code TEXT, province_code TEXT, replicated_from TEXT,
-    replication_count INTEGER NOT NULL, data TEXT NOT NULL);
+    replication_count INTEGER NOT NULL, links TEXT NOT NULL, stale INTEGER NOT NULL, data TEXT NOT NULL,
+    body BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS innovation_newest ON innovation (year DESC, title_key);
 CREATE INDEX IF NOT EXISTS innovation_feed ON innovation (feed_date DESC, year DESC, slug DESC);
 CREATE INDEX IF NOT EXISTS innovation_region ON innovation (region_code);
@@ -54,7 +63,12 @@ CREATE INDEX IF NOT EXISTS replication_by_region ON replication (region_code);
 CREATE INDEX IF NOT EXISTS replication_by_province ON replication (province_code);
 CREATE INDEX IF NOT EXISTS replication_by_slug ON replication (slug);
 CREATE TABLE IF NOT EXISTS alias (alias TEXT PRIMARY KEY, slug TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS award (slug TEXT PRIMARY KEY, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS award (slug TEXT PRIMARY KEY, data TEXT NOT NULL, body BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS file (rel TEXT PRIMARY KEY, kind TEXT NOT NULL, size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL, slug TEXT NOT NULL, links TEXT);
+CREATE TABLE IF NOT EXISTS problem (rel TEXT NOT NULL, scope TEXT NOT NULL, line INTEGER, field TEXT NOT NULL,
+    message TEXT NOT NULL, severity TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS problem_by_rel ON problem (rel);
 """
 _CHILD_TABLES = ("sector", "award_ref", "replication")
 
@@ -96,7 +110,17 @@ def loads_innovation(text: str) -> Innovation:
 
 
 def _dumps_award(award: Award) -> str:
-    return json.dumps(plain(award), ensure_ascii=False, separators=(",", ":"))
+    data = plain(award)
+    data.pop("body", None)  # kept compressed in its own column
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def _shown(rel: str, root: Path | None) -> str:
+    if root is None:
+        return rel
+    from kb.content.loader import display_path
+
+    return display_path(root / rel)
 
 
 def _loads_award(text: str) -> Award:
@@ -114,28 +138,91 @@ def feed_date(inn: Innovation) -> dt.date:
 
 
 # -- writing ---------------------------------------------------------------------------------------------
-def write_records(catalogue: Catalogue, path: Path | str, slugs: Iterable[str] | None = None,
-                  deleted: Iterable[str] = ()) -> None:
-    """Write the catalogue's records to `path`: all of them (a new file), or only `slugs` and `deleted`
-    (in place, in one transaction: readers see the old or the new state, never a mix). Awards, aliases and
-    the load summary are always rewritten: they are small."""
-    path = Path(path)
-    if path.exists() and not readable(path):
-        log.warning("records file %s is unreadable: writing it again with every record", path)
-        _remove(path)
-    if not path.exists():
-        slugs = None
-    try:
-        _write(catalogue, path, None if slugs is None else list(slugs), deleted)
-    except sqlite3.DatabaseError as exc:  # damaged beyond what `readable` sees: start a new file
-        log.warning("records file %s is unreadable (%s): writing it again with every record", path, exc)
-        _remove(path)
-        _write(catalogue, path, None, ())
+def _pack(text: str) -> bytes:
+    return zlib.compress(text.encode("utf-8"), 6)
 
 
-def _remove(path: Path) -> None:
-    for suffix in ("", "-wal", "-shm"):
-        Path(str(path) + suffix).unlink(missing_ok=True)
+def _unpack(blob: bytes) -> str:
+    return zlib.decompress(blob).decode("utf-8")
+
+
+class RecordsWriter:
+    """Writes the records file of a generation that is not published yet, in one transaction.
+
+    `base`: the records file of the previous generation to start from (copied, then changed), or None
+    for a new, empty file."""
+
+    def __init__(self, path: Path | str, base: Path | str | None = None) -> None:
+        self.path = Path(path)
+        if base is not None:
+            shutil.copyfile(base, self.path)
+        self.conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        self.conn.execute("PRAGMA journal_mode=DELETE")
+        self.conn.execute("PRAGMA synchronous=OFF")  # the file is published only after it is complete
+        self.conn.executescript(_SCHEMA)
+        self.conn.execute("BEGIN")
+
+    def put(self, inn: Innovation, replication_count: int, links: str, stale: bool) -> None:
+        """Insert or replace one record; `inn.body` holds its body."""
+        self.remove(inn.slug)
+        conn = self.conn
+        conn.execute("INSERT INTO innovation VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                     (inn.slug, inn.title.lower(), inn.year, feed_date(inn).isoformat(),
+                      inn.updated.isoformat() if inn.updated else None, inn.region_code, inn.province_code,
+                      inn.replicated_from, replication_count, links, int(stale),
+                      dumps_innovation(inn), _pack(inn.body)))
+        conn.executemany("INSERT INTO sector VALUES (?, ?)", [(inn.slug, s) for s in inn.sectors])
+        conn.executemany("INSERT INTO award_ref VALUES (?, ?, ?, ?)",
+                         [(inn.slug, a.award, a.year, n) for n, a in enumerate(inn.awards)])
+        conn.executemany("INSERT INTO replication VALUES (?, ?, ?, ?)",
+                         [(inn.slug, n, r.region_code, r.region_code.split(".")[0])
+                          for n, r in enumerate(inn.replications) if r.region_code])
+
+    def remove(self, slug: str) -> None:
+        for table in ("innovation", *_CHILD_TABLES):
+            self.conn.execute(f"DELETE FROM {table} WHERE slug = ?", (slug,))  # noqa: S608 - fixed names
+
+    def put_file(self, rel: str, kind: str, stamp: tuple[int, int], slug: str, links: dict | None) -> None:
+        self.conn.execute("INSERT OR REPLACE INTO file VALUES (?, ?, ?, ?, ?, ?)",
+                          (rel, kind, stamp[0], stamp[1], slug, json.dumps(links) if links is not None else None))
+
+    def remove_file(self, rel: str) -> None:
+        self.conn.execute("DELETE FROM file WHERE rel = ?", (rel,))
+        self.conn.execute("DELETE FROM problem WHERE rel = ?", (rel,))
+
+    def set_problems(self, rel: str, scope: str, issues: Iterable[Issue]) -> None:
+        """Replace the problems of one file found by one kind of check ("file" or "cross")."""
+        self.conn.execute("DELETE FROM problem WHERE rel = ? AND scope = ?", (rel, scope))
+        self.conn.executemany("INSERT INTO problem VALUES (?, ?, ?, ?, ?, ?)",
+                              [(rel, scope, i.line, i.field, i.message, i.severity.value) for i in issues])
+
+    def clear_problems(self, scope: str) -> None:
+        self.conn.execute("DELETE FROM problem WHERE scope = ?", (scope,))
+
+    def set_awards(self, awards: Iterable[Award]) -> None:
+        self.conn.execute("DELETE FROM award")
+        self.conn.executemany("INSERT INTO award VALUES (?, ?, ?)",
+                              [(a.slug, _dumps_award(a), _pack(a.body)) for a in sorted(awards, key=lambda a: a.slug)])
+
+    def set_aliases(self, aliases: dict[str, str]) -> None:
+        self.conn.execute("DELETE FROM alias")
+        self.conn.executemany("INSERT INTO alias VALUES (?, ?)", sorted(aliases.items()))
+
+    def set_meta(self, values: dict[str, Any]) -> None:
+        self.conn.execute("DELETE FROM meta")
+        self.conn.executemany("INSERT INTO meta VALUES (?, ?)",
+                              [(k, json.dumps(v)) for k, v in {"format": FORMAT_VERSION, **values}.items()])
+
+    def commit(self) -> None:
+        self.conn.execute("COMMIT")
+        self.conn.close()
+
+    def cancel(self) -> None:
+        try:
+            self.conn.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass
+        self.conn.close()
 
 
 def readable(path: Path | str) -> bool:
@@ -143,7 +230,7 @@ def readable(path: Path | str) -> bool:
     if not Path(path).is_file():
         return False
     try:
-        conn = sqlite3.connect(Path(path), timeout=30)
+        conn = _connect(Path(path))
         try:
             row = conn.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
         finally:
@@ -153,50 +240,12 @@ def readable(path: Path | str) -> bool:
     return row is not None and json.loads(row[0]) == FORMAT_VERSION
 
 
-def _write(catalogue: Catalogue, path: Path, slugs: list[str] | None, deleted: Iterable[str]) -> None:
-    conn = sqlite3.connect(path, timeout=30)
-    try:
-        conn.execute("PRAGMA journal_mode=WAL")  # readers keep reading while an update is written
-        conn.executescript(_SCHEMA)
-        with conn:
-            if slugs is None:
-                for table in ("innovation", *_CHILD_TABLES):
-                    conn.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
-                slugs = catalogue.innovations
-            else:
-                gone = [(s,) for s in {*slugs, *deleted}]
-                for table in ("innovation", *_CHILD_TABLES):
-                    conn.executemany(f"DELETE FROM {table} WHERE slug = ?", gone)  # noqa: S608
-            for slug in slugs:
-                inn = catalogue.innovations.get(slug)
-                if inn is not None:
-                    _insert(conn, inn, catalogue.replication_count(inn))
-            conn.execute("DELETE FROM alias")
-            conn.executemany("INSERT INTO alias VALUES (?, ?)", sorted(catalogue.aliases.items()))
-            conn.execute("DELETE FROM award")
-            conn.executemany("INSERT INTO award VALUES (?, ?)",
-                             [(slug, _dumps_award(a)) for slug, a in sorted(catalogue.awards.items())])
-            summary = {"format": FORMAT_VERSION, "files": catalogue.files, "errors": len(catalogue.errors),
-                       "warnings": len(catalogue.warnings), "summary": catalogue.summary_line(),
-                       "checked_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds")}
-            conn.execute("DELETE FROM meta")
-            conn.executemany("INSERT INTO meta VALUES (?, ?)", [(k, json.dumps(v)) for k, v in summary.items()])
-    finally:
-        conn.close()
-
-
-def _insert(conn: sqlite3.Connection, inn: Innovation, replications: int) -> None:
-    province = inn.province_code
-    conn.execute("INSERT INTO innovation VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                 (inn.slug, inn.title.lower(), inn.year, feed_date(inn).isoformat(),
-                  inn.updated.isoformat() if inn.updated else None, inn.region_code, province,
-                  inn.replicated_from, replications, dumps_innovation(inn)))
-    conn.executemany("INSERT INTO sector VALUES (?, ?)", [(inn.slug, s) for s in inn.sectors])
-    conn.executemany("INSERT INTO award_ref VALUES (?, ?, ?, ?)",
-                     [(inn.slug, a.award, a.year, n) for n, a in enumerate(inn.awards)])
-    conn.executemany("INSERT INTO replication VALUES (?, ?, ?, ?)",
-                     [(inn.slug, n, r.region_code, r.region_code.split(".")[0])
-                      for n, r in enumerate(inn.replications) if r.region_code])
+def _connect(path: Path) -> sqlite3.Connection:
+    """A read-only connection to a published (never again written) records file: no locking at all."""
+    conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro&immutable=1", uri=True, timeout=30,
+                           check_same_thread=True)
+    conn.execute("PRAGMA query_only=1")
+    return conn
 
 
 # -- reading ---------------------------------------------------------------------------------------------
@@ -216,7 +265,7 @@ class RegionSummary:
         return "." not in self.code
 
 
-class Records:
+class RecordsFile:
     """Read access to one records file; safe to share between threads (a connection per thread).
 
     Lists that can grow with the catalogue take a `limit`: a browse page shows the first ones and links to
@@ -230,9 +279,7 @@ class Records:
     def _conn(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            conn = sqlite3.connect(self.path, timeout=30, check_same_thread=True)
-            conn.execute("PRAGMA query_only=1")
-            self._local.conn = conn
+            conn = self._local.conn = _connect(self.path)
         return conn
 
     def _rows(self, sql: str, args: Iterable[Any] = ()) -> list[tuple]:
@@ -248,6 +295,48 @@ class Records:
     def get(self, slug: str) -> Innovation | None:
         row = self._rows("SELECT data FROM innovation WHERE slug = ?", (slug,))
         return loads_innovation(row[0][0]) if row else None
+
+    def body(self, slug: str) -> str:
+        """The Markdown body of the published version."""
+        row = self._rows("SELECT body FROM innovation WHERE slug = ?", (slug,))
+        return _unpack(row[0][0]) if row else ""
+
+    def award_body(self, slug: str) -> str:
+        row = self._rows("SELECT body FROM award WHERE slug = ?", (slug,))
+        return _unpack(row[0][0]) if row else ""
+
+    def newer_version_problems(self, slug: str) -> list[Issue] | None:
+        """For a record kept at its last good version: the errors of the file's newer version (None when the
+        record is current)."""
+        row = self._rows("SELECT stale, data FROM innovation WHERE slug = ?", (slug,))
+        if not row or not row[0][0]:
+            return None
+        rel = self._rows("SELECT rel FROM file WHERE slug = ? AND kind = 'innovation'", (slug,))
+        return [issue for r in rel for issue in self.problems(r[0]) if issue.is_error]
+
+    def problems(self, rel: str | None = None, root: Path | None = None) -> list[Issue]:
+        """Validation problems (of one file, or all), as `Issue`s with paths shown relative to the working
+        folder when `root` (the content folder) is given."""
+        where, args = ("WHERE rel = ?", (rel,)) if rel is not None else ("", ())
+        rows = self._rows(f"SELECT rel, line, field, message, severity FROM problem {where}", args)  # noqa: S608
+        return [Issue(_shown(r, root), line, field, message, Severity(severity))
+                for r, line, field, message, severity in rows]
+
+    def file_problems(self) -> Iterator[tuple[str, Issue]]:
+        """(rel, problem) of every per-file problem, with the rel path as the issue's path."""
+        for rel, line, field, message, severity in self._rows(
+                "SELECT rel, line, field, message, severity FROM problem WHERE scope = 'file'"):
+            yield rel, Issue(rel, line, field, message, Severity(severity))
+
+    def files(self) -> dict[str, tuple[str, tuple[int, int], str, dict | None]]:
+        """rel -> (kind, (size, mtime_ns), slug, link facts) of every content file seen."""
+        return {rel: (kind, (size, mtime), slug, json.loads(links) if links else None)
+                for rel, kind, size, mtime, slug, links in self._rows("SELECT * FROM file")}
+
+    def states(self) -> dict[str, tuple[int, str, bool]]:
+        """slug -> (replication count, resolved links as JSON, stale) of every record."""
+        return {slug: (count, links, bool(stale)) for slug, count, links, stale in
+                self._rows("SELECT slug, replication_count, links, stale FROM innovation")}
 
     def __contains__(self, slug: object) -> bool:
         return bool(self._rows("SELECT 1 FROM innovation WHERE slug = ?", (slug,)))
@@ -311,6 +400,11 @@ class Records:
         """Award programmes by slug."""
         return self._cached("awards", lambda: {slug: _loads_award(d)
                                                for slug, d in self._rows("SELECT slug, data FROM award")})
+
+    def with_body(self, inn: Innovation) -> Innovation:
+        """The record with its body filled in (for re-indexing an unchanged record)."""
+        inn.body = self.body(inn.slug)
+        return inn
 
     def slugs_updated(self, limit: int | None = None, offset: int = 0) -> Iterator[tuple[str, dt.date | None]]:
         """(slug, updated) of the records by slug, `limit` of them from `offset`: for sitemaps."""
