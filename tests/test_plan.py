@@ -7,11 +7,13 @@ import numpy as np
 import pytest
 import yaml
 from whoosh import index as whoosh_index
+from whoosh import query as wq
 
 from kb.content import load_catalogue
 from kb.search import SearchIndex, bitset, plan, ranking, store, update_index
 from kb.search.lexicon import Concept, Lexicon
-from kb.search.schema import FIELD_BOOSTS
+from kb.search.positions import in_sequence, phrase_documents
+from kb.search.schema import FIELD_BOOSTS, get_schema
 from kb.search.scoring import Scorer
 from tests.conftest import write_innovation
 
@@ -31,8 +33,10 @@ class Evaluator:
     def postings(self, fieldname: str, term: str) -> int:
         return bitset.from_array(self.scorer.term(fieldname, term)[0], self.scorer.size)
 
-    def positions(self, phrase: plan.Phrase) -> int:
-        return bitset.from_ids(self.searcher.docs_for_query(phrase.query()))
+    def positions(self, fieldname: str, terms: tuple[str, ...], slop: int, candidates: int) -> int:
+        """Whoosh's own phrase query (not the plan's position reader), kept to the candidates."""
+        query = wq.Phrase(fieldname, list(terms), slop=slop)
+        return bitset.from_ids(self.searcher.docs_for_query(query)) & candidates
 
     def run(self, concepts: list[Concept]) -> tuple[set[str], dict[str, float]]:
         """(matched slugs, score of every document by slug)."""
@@ -174,3 +178,41 @@ def test_a_document_matches_exactly_when_it_scores(relevance_index):
         assert all(np.isfinite(list(scores.values())))
         nonempty += bool(matched)
     assert nonempty >= len(queries) - 8  # the check ran on real matches, not on empty sets
+
+
+def test_word_sequences_with_slop():
+    assert in_sequence([[3, 9], [4]], 1) and not in_sequence([[3], [5]], 1)
+    assert in_sequence([[3], [5]], 2)  # a left-out stop word between them
+    assert in_sequence([[0, 7], [8], [9, 1]], 1) and not in_sequence([[0], [1], [3]], 1)
+    assert in_sequence([[2], [3]], 1) and not in_sequence([[3], [2]], 1)  # in order only
+
+
+def test_phrase_positions_agree_with_whoosh_across_segments(tmp_path):
+    """The plan's position reader gives Whoosh's phrase results on a multi-segment index with deletions."""
+    ix = whoosh_index.create_in(str(tmp_path), get_schema())
+    batches = [["anak putus sekolah", "sekolah anak putus", "putus anak sekolah anak putus sekolah"],
+               ["anak yang putus sekolah", "anak anak putus putus sekolah", "sekolah"],
+               ["putus sekolah anak", "anak putus sekolah lagi"]]
+    number = 0
+    for batch in batches:
+        writer = ix.writer()
+        for text in batch:
+            writer.add_document(slug=f"d{number}", body=text)
+            number += 1
+        writer.commit(merge=False)
+    writer = ix.writer()
+    writer.delete_by_term("slug", "d0")
+    writer.commit(merge=False)
+    try:
+        with ix.searcher() as searcher:
+            reader = searcher.reader()
+            assert len(reader.leaf_readers()) == 3  # the setup this test is about
+            for terms, slop in [(("anak", "putus"), 1), (("anak", "putus", "sekolah"), 1),
+                                (("anak", "putus", "sekolah"), 2), (("putus", "putus"), 1), (("sekolah", "anak"), 1)]:
+                holding = wq.And([wq.Term("body", t) for t in terms])
+                candidates = sorted(searcher.docs_for_query(holding))
+                expected = sorted(searcher.docs_for_query(wq.Phrase("body", list(terms), slop=slop)))
+                assert phrase_documents(reader, "body", terms, slop, candidates) == expected, terms
+                assert expected, terms  # each case finds something
+    finally:
+        ix.close()

@@ -4,7 +4,7 @@
 
 An `Alternative` is one way a variant can hold in a document: a conjunction of required slots, each slot a
 choice of (field, term, weight) clauses, plus an optional positional requirement (`Phrase`, the only part
-that needs Whoosh). The rules live in `build` and nowhere else: which fields a word is looked up in and
+that reads word positions). The rules live in `build` and nowhere else: which fields a word is looked up in and
 whether stemmed, that stop words are not required (the analyzer never indexes them), that a multi-word
 variant needs all its words or its joined form ("si pandu" = "sipandu"), that places weigh on the place
 field as phrases, the weight of equivalents, coordination and the exact-name bonus.
@@ -26,8 +26,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from whoosh import query as wq
-
 from kb.search.analysis import STOP_WORDS, stem, word_parts
 from kb.search.lexicon import Concept
 from kb.search.schema import STEMMED_FIELDS, UNSTEMMED_FIELDS
@@ -39,7 +37,13 @@ PLACE_BOOST = 3.0  # a place name in the place field (region, province, replicat
 PLACE_BODY_WEIGHT = 0.5  # a place name mentioned in the write-up
 EXACT_NAME_FACTOR = 2.0  # all typed words in the innovation's name: score x (1 + this)
 WORD_FIELDS = STEMMED_FIELDS + UNSTEMMED_FIELDS  # where a plain word is looked up (stems in the stemmed ones)
-PHRASE_FIELDS = WORD_FIELDS  # where a quoted phrase may occur
+# Where a quoted phrase may occur: `exact` holds the names, summary and tags already in `name` and `about`,
+# where a phrase of stems is found wherever the unstemmed phrase is (and each field searched costs time).
+PHRASE_FIELDS = STEMMED_FIELDS + ("place",)
+
+Postings = Callable[[str, str], int]  # (field, term) -> bitset of the live documents holding it
+# (field, terms, slop, candidates) -> the candidates where the terms occur in sequence (read from positions)
+Positions = Callable[[str, tuple[str, ...], int, int], int]
 
 
 @dataclass(frozen=True)
@@ -58,8 +62,17 @@ class Phrase:
     fields: tuple[tuple[str, tuple[str, ...]], ...]
     slop: int = 1
 
-    def query(self) -> wq.Query:
-        return wq.Or([wq.Phrase(name, list(terms), slop=self.slop) for name, terms in self.fields])
+    def documents(self, postings: Postings, positions: Positions, candidates: int) -> int:
+        """The candidates where the phrase occurs: positions are read (slow, in Python) only for documents
+        holding every term in the same field."""
+        found = 0
+        for name, terms in self.fields:
+            docs = candidates
+            for term in terms:
+                docs &= postings(name, term)
+            if docs:
+                found |= positions(name, terms, self.slop, docs)
+        return found
 
 
 Slot = tuple[Clause, ...]  # any one of these terms satisfies the slot
@@ -114,10 +127,6 @@ class Plan:
     @property
     def coordination(self) -> bool:
         return len(self.concepts) > 1
-
-
-Postings = Callable[[str, str], int]  # (field, term) -> bitset of the live documents holding it
-Positions = Callable[[Phrase], int]  # phrase -> bitset of the documents where it occurs
 
 
 def build(concepts: list[Concept]) -> Plan:
@@ -176,7 +185,7 @@ def documents(plan: Plan, postings: Postings, positions: Positions) -> dict[Alte
             if not docs:
                 break
         if docs and alternative.phrase is not None:
-            docs &= positions(alternative.phrase)
+            docs = alternative.phrase.documents(postings, positions, docs)
         found[alternative] = docs
     return found
 

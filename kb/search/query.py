@@ -25,6 +25,7 @@ from whoosh import query as wq
 from kb.search import bitset, ranking, store
 from kb.search.analysis import STOP_WORDS, split_words, stem
 from kb.search import plan as query_plan
+from kb.search.positions import phrase_documents
 from kb.search.places import find_places, place_names, place_words
 from kb.search.facets import FACETS, FacetCount, FacetTable
 from kb.search.lexicon import Concept, Lexicon, default_lexicon
@@ -331,9 +332,11 @@ class SearchIndex:
     @staticmethod
     def _plan_documents(plan: query_plan.Plan, state: _Generation) -> dict[query_plan.Alternative, int]:
         """Where each alternative of the plan holds, as bitsets built from cached posting sets; phrases (quoted
-        words, multi-word place names) are the one part that needs Whoosh's positions."""
-        def positions(phrase: query_plan.Phrase) -> int:
-            return bitset.from_ids(state.searcher.docs_for_query(phrase.query()))
+        words, multi-word place names) also read the word positions of the documents that could hold them."""
+        reader = state.searcher.reader()
+
+        def positions(fieldname: str, terms: tuple[str, ...], slop: int, candidates: int) -> int:
+            return bitset.from_ids(phrase_documents(reader, fieldname, terms, slop, bitset.to_ids(candidates)))
 
         return query_plan.documents(plan, state.docs, positions)
 
