@@ -23,8 +23,8 @@ from whoosh import index as whoosh_index
 from whoosh import query as wq
 
 from kb.search import bitset, ranking, store
-from kb.search.analysis import STOP_WORDS, split_words, stem
 from kb.search import plan as query_plan
+from kb.search.analysis import STOP_WORDS, split_words, stem
 from kb.search.positions import phrase_documents
 from kb.search.places import find_places, place_names, place_words
 from kb.search.facets import FACETS, FacetCount, FacetTable
