@@ -1,9 +1,10 @@
 """Searching the live index: `SearchIndex.search(query, filters, sort, page)` -> `SearchResult`.
 
-A query becomes concepts (place names, lexicon terms or single words) with their equivalent variants.
-Unknown words are corrected ("did you mean"); a query that matches nothing falls back to fuzzy terms.
-Matches and facet counts are bitsets over cached postings; ranking is `ranking.py`; snippets are made
-only for the page's hits. One `SearchIndex` per process follows the index generation on disk.
+A query becomes concepts (place names, lexicon terms or single words) with their equivalent variants, and
+those one plan of weighted clauses (`plan.py`) that matching and ranking both read. Unknown words are
+corrected ("did you mean"); a query that matches nothing falls back to fuzzy terms. Matches and facet counts
+are bitsets over cached postings; ranking is `ranking.py`; snippets are made only for the page's hits.
+One `SearchIndex` per process follows the index generation on disk.
 """
 from __future__ import annotations
 
@@ -22,7 +23,9 @@ from whoosh import index as whoosh_index
 from whoosh import query as wq
 
 from kb.search import bitset, ranking, store
-from kb.search.analysis import STOP_WORDS, split_words, stem, word_parts
+from kb.search import plan as query_plan
+from kb.search.analysis import STOP_WORDS, split_words, stem
+from kb.search.positions import phrase_documents
 from kb.search.places import find_places, place_names, place_words
 from kb.search.facets import FACETS, FacetCount, FacetTable
 from kb.search.lexicon import Concept, Lexicon, default_lexicon
@@ -122,6 +125,8 @@ class _Run:
     suggestion: str | None
     corrected: str | None
     has_query: bool = False  # False: browsing everything
+    plan: query_plan.Plan | None = None  # what matching and ranking both read
+    found: dict[query_plan.Alternative, int] = field(default_factory=dict)  # where each alternative holds
 
 
 class IndexUnavailable(Exception):
@@ -304,54 +309,35 @@ class SearchIndex:
         return query, clean, sort if sort in SORTS else "relevance"
 
     def _resolve(self, query: str, filters: dict[str, list[str]], state: _Generation) -> _Run:
-        """Query -> Whoosh query and matching doc sets, with typo correction and fuzzy fallback."""
+        """Query -> plan and matching doc sets, with typo correction and fuzzy fallback."""
         concepts, typed, corrected_words = self._concepts(query, state.speller if self.spelling else None)
         suggestion = " ".join(corrected_words) if corrected_words != typed else None
         allowed = state.facets.allowed(filters)
         # Unknown typed words can match nothing: search the correction and say so ("showing results for").
         corrected = suggestion
         has_query = bool(query and concepts)
-        matches = self._concept_matches(concepts, state) if has_query else state.facets.all_docs
+        plan = query_plan.build(concepts)
+        found = self._plan_documents(plan, state) if has_query else {}
+        matches = query_plan.matches(found) if has_query else state.facets.all_docs
         if has_query and self.spelling and not (matches if allowed is None else matches & allowed):
             fuzzy = self._fuzzy(corrected_words)
-            found = bitset.from_ids(state.searcher.docs_for_query(fuzzy)) if fuzzy is not None else 0
-            if found and (allowed is None or found & allowed):
-                visible = found if allowed is None else found & allowed
-                return _Run(fuzzy, found, visible, concepts, suggestion, corrected or query, has_query=True)
+            fuzzy_docs = bitset.from_ids(state.searcher.docs_for_query(fuzzy)) if fuzzy is not None else 0
+            if fuzzy_docs and (allowed is None or fuzzy_docs & allowed):
+                visible = fuzzy_docs if allowed is None else fuzzy_docs & allowed
+                return _Run(fuzzy, fuzzy_docs, visible, concepts, suggestion, corrected or query, has_query=True)
         visible = matches if allowed is None else matches & allowed
-        return _Run(None, matches, visible, concepts, suggestion, corrected, has_query=has_query)
-
-    def _concept_matches(self, concepts: list[Concept], state: _Generation) -> int:
-        """Documents matching the concepts, as a bitset built from cached posting sets: a concept matches
-        where one of its variants has all its words (in any field), or its joined form; a place name where
-        the place field holds it as a phrase (only this needs Whoosh) or the body mentions it."""
-        matched = 0
-        for concept in concepts:
-            for words in concept.variants[:ranking.MAX_VARIANTS]:
-                matched |= self._variant_matches(words, concept.place, state)
-        return matched
+        return _Run(None, matches, visible, concepts, suggestion, corrected, has_query, plan, found)
 
     @staticmethod
-    def _variant_matches(words: tuple[str, ...], place: bool, state: _Generation) -> int:
-        parts = word_parts(words)
-        if not parts:
-            return 0
-        if place:
-            if len(parts) == 1:
-                return state.docs("place", parts[0]) | state.docs("body", stem(parts[0]))
-            phrases = wq.Or([wq.Phrase("place", parts), wq.Phrase("body", [stem(p) for p in parts])])
-            return bitset.from_ids(state.searcher.docs_for_query(phrases))
-        matched = -1  # all bits: the identity of AND
-        for part in parts:
-            docs = 0
-            for name in STEMMED_FIELDS:
-                docs |= state.docs(name, stem(part))
-            for name in UNSTEMMED_FIELDS:
-                docs |= state.docs(name, part)
-            matched &= docs
-        if len(parts) > 1:
-            matched |= state.docs("exact", "".join(parts))
-        return matched
+    def _plan_documents(plan: query_plan.Plan, state: _Generation) -> dict[query_plan.Alternative, int]:
+        """Where each alternative of the plan holds, as bitsets built from cached posting sets; phrases (quoted
+        words, multi-word place names) also read the word positions of the documents that could hold them."""
+        reader = state.searcher.reader()
+
+        def positions(fieldname: str, terms: tuple[str, ...], slop: int, candidates: int) -> int:
+            return bitset.from_ids(phrase_documents(reader, fieldname, terms, slop, bitset.to_ids(candidates)))
+
+        return query_plan.documents(plan, state.docs, positions)
 
     @staticmethod
     def _ranked(state: _Generation, run: _Run, sort: str, limit: int) -> tuple[list[tuple[int, float]], bool]:
@@ -364,7 +350,7 @@ class SearchIndex:
             results = state.searcher.search(run.fuzzy, filter=only, limit=limit, terms=False)
             return [(results.docnum(i), results.score(i)) for i in range(results.scored_length())], True
         visible = bitset.to_mask(run.visible, state.scorer.size)
-        scores = ranking.concept_scores(run.concepts, state.scorer) if scored else None
+        scores = ranking.scores(run.plan, state.scorer, run.found) if scored else None
         order = sort if run.has_query or sort != "relevance" else "newest"
         return ranking.order(visible, scores, order, state.years, state.replications, state.title_rank, limit), scored
 

@@ -1,75 +1,54 @@
-"""Ranking with the vectorised scorer: concepts -> a score per document -> the requested order.
+"""Ranking with the vectorised scorer: a query plan (`plan.py`) -> a score per document -> the requested order.
 
-Scores follow the query model of `query.py`: a concept scores the best of its variants (the typed form at
-full weight, equivalents at EXPANSION_BOOST); a multi-word variant counts only where all its words occur
-(or its joined form, "si pandu" = "sipandu"); place names weigh on the place field; concept scores add up,
-scaled by the share of concepts matched (coordination); a query that is the name of an innovation puts
-that innovation first.
+The rules (fields, weights, joined forms, places, coordination, the exact-name bonus) are the plan's; this
+module only adds up its clauses with NumPy, cutting each alternative's score to the documents where the
+alternative holds, the same sets matching uses, so a document scores > 0 exactly where it matches.
 """
 from __future__ import annotations
 
-
 import numpy as np
 
-from kb.search.analysis import STOP_WORDS, stem, word_parts
-from kb.search.lexicon import Concept
-from kb.search.schema import STEMMED_FIELDS
+from kb.search import bitset
+from kb.search.plan import EXACT_NAME_FACTOR, Alternative, Plan
 from kb.search.scoring import Scorer
 
-EXPANSION_BOOST = 0.8
-PLACE_BOOST = 3.0
-EXACT_NAME_FACTOR = 2.0  # all typed words in the innovation's name: score x (1 + this)
-JOINED_BOOST = 1.5
-MAX_VARIANTS = 8
+
+def _alternative(scorer: Scorer, alternative: Alternative, docs: int) -> np.ndarray:
+    scores = np.zeros(scorer.size, np.float32)
+    for clause in alternative.clauses:
+        ids, contribution = scorer.term(clause.field, clause.term)
+        if len(ids):
+            scores[ids] += contribution * np.float32(clause.weight)
+    if alternative.needs_mask:
+        scores *= bitset.to_mask(docs, scorer.size)
+    return scores
 
 
-def _variant(scorer: Scorer, words: tuple[str, ...], place: bool) -> np.ndarray:
-    parts = word_parts(words)
-    size = scorer.size
-    if not parts:
-        return np.zeros(size, np.float32)
-    share = 1.0 / len(parts)
-    if place:
-        in_place, in_body = np.zeros(size, np.float32), np.zeros(size, np.float32)
-        all_place, all_body = np.ones(size, bool), np.ones(size, bool)
-        for part in parts:
-            all_place &= scorer.add(in_place, "place", part, PLACE_BOOST * share)
-            all_body &= scorer.add(in_body, "body", stem(part), 0.5 * share)
-        return np.where(all_place, in_place, 0) + np.where(all_body, in_body, 0)
-    scores = np.zeros(size, np.float32)
-    every = np.ones(size, bool)
-    for part in parts:
-        present = np.zeros(size, bool)
-        for name in STEMMED_FIELDS:
-            present |= scorer.add(scores, name, stem(part), share)
-        present |= scorer.add(scores, "exact", part, share)
-        every &= present
-    if len(parts) == 1:
-        return scores
-    joined = np.zeros(size, np.float32)
-    scorer.add(joined, "exact", "".join(parts), JOINED_BOOST)
-    return np.where(every, scores, 0) + joined
-
-
-def concept_scores(concepts: list[Concept], scorer: Scorer) -> np.ndarray:
-    """Relevance of every document for the concepts (0 where none matches)."""
+def scores(plan: Plan, scorer: Scorer, found: dict[Alternative, int]) -> np.ndarray:
+    """Relevance of every document (0 where it does not match); `found`: `plan.documents` of this plan."""
     size = scorer.size
     total = np.zeros(size, np.float32)
     matched = np.zeros(size, np.int16)
-    for concept in concepts:
+    for concept in plan.concepts:
         best = np.zeros(size, np.float32)
-        for index, words in enumerate(concept.variants[:MAX_VARIANTS]):
-            weight = 1.0 if index == 0 else EXPANSION_BOOST
-            np.maximum(best, _variant(scorer, words, concept.place) * weight, out=best)
+        for variant in concept.variants:
+            holding = [a for a in variant.alternatives if found[a]]
+            if not holding:
+                continue
+            score = _alternative(scorer, holding[0], found[holding[0]])
+            for alternative in holding[1:]:
+                score += _alternative(scorer, alternative, found[alternative])
+            np.maximum(best, score * np.float32(variant.weight), out=best)
         total += best
         matched += best > 0
-    if len(concepts) > 1:
-        total *= matched / len(concepts)
-    typed = [p for c in concepts if not c.place for p in word_parts(c.words) if p not in STOP_WORDS]
-    if len(typed) >= 2:
+    if plan.coordination:
+        total *= matched / len(plan.concepts)
+    if plan.name_terms:
         in_name = np.ones(size, bool)
-        for part in typed:
-            in_name &= scorer.add(np.zeros(size, np.float32), "name", stem(part))
+        for term in plan.name_terms:
+            present = np.zeros(size, bool)
+            present[scorer.term("name", term)[0]] = True
+            in_name &= present
         total[in_name] *= 1 + EXACT_NAME_FACTOR
     return total
 
