@@ -55,6 +55,7 @@ class SearchHit:
     sectors: list[str]
     awards: list[dict[str, Any]]
     replications: int
+    language: str = "id"  # the write-up's own language, marked on its title and snippet in English pages
 
 
 @dataclass(frozen=True)
@@ -381,7 +382,8 @@ class SearchIndex:
                 slug=stored["slug"], title=stored["title"], summary=stored["summary"],
                 snippet=make_snippet(texts, words, stems), score=round(float(score), 4) if scored else 0.0,
                 region=meta.get("region", ""), year=stored["year"], sectors=meta.get("sectors", []),
-                awards=meta.get("awards", []), replications=stored.get("replications", 0)))
+                awards=meta.get("awards", []), replications=stored.get("replications", 0),
+                language=meta.get("language", "id")))
         return hits
 
     @staticmethod
