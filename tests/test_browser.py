@@ -35,6 +35,7 @@ SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "hei
 AXE = ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js"  # axe-core 4.14.1, see its README.md
 AXE_PAGES = ["/", "/cari?q=pekerja+migran", "/inovasi/jalin-matra-pfk", "/sektor/kesehatan",
              "/inovasi/jalin-matra-pfk/embed", "/penghargaan/sinovik", "/wilayah/35", "/inovasi/tidak-ada"]
+MISSING = "/inovasi/tidak-ada"  # a 404 page: its own status is logged as a console error
 
 
 @pytest.fixture(scope="module")
@@ -122,8 +123,12 @@ def test_pages_render_without_horizontal_scroll(page: Page, base_url: str):
 def test_pages_have_no_accessibility_violations(page: Page, base_url: str, lang: str):
     """axe-core on each main page, every rule it runs by default (no exclusions), every impact level."""
     found = {}
+    failed: list[str] = []  # any file a page asks for (icon, CSS, script) that is not there
+    page.on("response", lambda r: r.status >= 400 and r.request.resource_type != "document" and failed.append(r.url))
     for path in AXE_PAGES:
         page.goto(f"{base_url}{path}{'&' if '?' in path else '?'}lang={lang}")
+        if path == MISSING:
+            page.problems.clear()  # type: ignore[attr-defined]
         # evaluate() runs through the DevTools protocol, outside the page's CSP (which refuses inline scripts)
         page.evaluate(AXE.read_text(encoding="utf-8"))
         violations = page.evaluate("""async () => (await axe.run(document, {resultTypes: ["violations"]}))
@@ -131,3 +136,4 @@ def test_pages_have_no_accessibility_violations(page: Page, base_url: str, lang:
         if violations:
             found[path] = violations
     assert not found, json.dumps(found, indent=1)
+    assert failed == [] and page.problems == []  # type: ignore[attr-defined]
