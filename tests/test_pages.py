@@ -196,6 +196,9 @@ def test_unsupported_lang_on_a_page_keeps_the_language(client):
     resp = client.get("/sektor/tenaga-kerja?lang=xx")
     assert resp.status_code == 200 and '<html lang="id">' in resp.get_data(as_text=True)
     assert "Set-Cookie" not in resp.headers
+    search = client.get("/cari?q=migran&lang=xx").get_data(as_text=True)
+    links = re.findall(r'href="(/api/v1/[^"]+)"', search)
+    assert len(links) == 3 and all(client.get(link.replace("&amp;", "&")).status_code == 200 for link in links)
     client.get("/?lang=en")
     assert '<html lang="en">' in client.get("/sektor/?lang=xx").get_data(as_text=True)
 
