@@ -51,7 +51,9 @@ def test_search_filters_and_english_labels(client, spec):
 
 
 @pytest.mark.parametrize("query", ["page=0", "page=abc", "per_page=101", "sort=random", "page=100000",
-                                   "sector=" + "x" * 101])
+                                   "sector=" + "x" * 101, "page=101", "per_page=1&page=101", "page=", "per_page=",
+                                   "sort=", "lang=xx", "lang=", "lang=en&lang=xx", "sector=" + "&sector=".join("a" * 21),
+                                   "sector=&sector=" + "%20" * 101])
 def test_bad_parameters_are_400_json(client, spec, query):
     resp = client.get(f"/api/v1/search?{query}")
     assert resp.status_code == 400
@@ -136,3 +138,59 @@ def test_exports_stream_and_compress(client, monkeypatch):
     text = gzip.decompress(packed.get_data()).decode("utf-8")
     assert text == client.get("/api/v1/export.csv").get_data(as_text=True)
     assert text.count("\n") == 4 and text.startswith("\ufeffslug,")
+
+
+def test_page_and_per_page_bounds_are_declared_and_enforced_alike(client, spec):
+    from kb.search.query import MAX_RESULT_WINDOW
+
+    params = {p["name"]: p["schema"] for p in spec["paths"]["/api/v1/search"]["get"]["parameters"]}
+    assert params["page"]["maximum"] * params["per_page"]["maximum"] == MAX_RESULT_WINDOW
+    last = client.get(f"/api/v1/search?page={params['page']['maximum']}&per_page={params['per_page']['maximum']}")
+    assert last.status_code == 200 and last.get_json()["results"] == []  # beyond the 3 results, still answered
+    past = client.get(f"/api/v1/innovations?page={params['page']['maximum'] + 1}&per_page=1")
+    assert past.status_code == 400 and "page: must be between 1 and 100" in past.get_json()["error"]["message"]
+    assert client.get("/cari?page=101").status_code == 400  # the search page: the same bound
+
+
+def test_lang_is_an_enum_on_every_operation_and_enforced(client, spec):
+    for path, item in spec["paths"].items():
+        lang = [p for p in item["get"]["parameters"] if p["name"] == "lang"]
+        assert lang and lang[0]["schema"]["enum"] == ["id", "en"], path
+        assert "400" in item["get"]["responses"], path
+    for path in ("/api/v1/awards", "/api/v1/innovations/simpadu-pmi", "/api/v1/suggest?q=kl"):
+        assert client.get(path + ("&" if "?" in path else "?") + "lang=en").status_code == 200
+        bad = client.get(path + ("&" if "?" in path else "?") + "lang=fr")
+        assert bad.status_code == 400 and bad.get_json()["error"]["message"] == "lang: must be one of id, en"
+    english = client.get("/api/v1/sectors?lang=en").get_json()
+    assert {s["slug"]: s["label"] for s in english["sectors"]}["tenaga-kerja"] == "Labour"
+
+
+def test_exports_declare_no_paging_and_ignore_it(client, spec):
+    for path in ("/api/v1/export.json", "/api/v1/export.csv"):
+        names = {p["name"] for p in spec["paths"][path]["get"]["parameters"]}
+        assert "page" not in names and "per_page" not in names and {"q", "sector", "sort", "lang"} <= names
+        assert "10000" in spec["paths"][path]["get"]["summary"]
+    paged = client.get("/api/v1/export.json?page=abc&per_page=1")
+    assert paged.status_code == 200 and paged.get_json()["total"] == 3 and len(paged.get_json()["results"]) == 3
+
+
+def test_search_results_name_the_write_up_language(app, client, spec, content_dir):
+    from tests.conftest import write_innovation
+
+    write_innovation(content_dir, "english-one", title="Migrant Desk", summary="An English write-up.",
+                     language="en")
+    app.extensions["kb.content"].refresh()
+    data = client.get("/api/v1/search?q=migran").get_json()
+    check(spec, "SearchResponse", data)
+    languages = {r["slug"]: r["language"] for r in data["results"]}
+    assert languages["simpadu-pmi"] == "id" and languages["english-one"] == "en"
+
+
+@pytest.mark.parametrize("method, path", [("post", "/api/v1/search"), ("delete", "/api/v1/innovations/simpadu-pmi"),
+                                          ("put", "/inovasi/simpadu-pmi"), ("post", "/")])
+def test_method_not_allowed_says_what_is_allowed(client, method, path):
+    resp = getattr(client, method)(path)
+    assert resp.status_code == 405
+    assert {m.strip() for m in resp.headers["Allow"].split(",")} >= {"GET", "HEAD"}
+    if path.startswith("/api/"):
+        assert resp.get_json()["error"]["status"] == 405

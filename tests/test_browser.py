@@ -2,10 +2,13 @@
 
 The journey an official takes: home -> search -> facet -> innovation -> alias redirect -> award page ->
 language switch, at phone and desktop widths, with no console errors; and the search form by keyboard only.
+axe-core (vendored in tests/vendor/axe-core, MPL-2.0) checks the main pages in both languages for
+accessibility violations (WCAG 2.x A/AA and best practices).
 Skipped when /usr/bin/chromium is missing, except in CI (CI=true), where .ci/run installs it.
 """
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import threading
@@ -30,6 +33,10 @@ if not Path(CHROMIUM).exists():
 from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
 
 SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
+AXE = ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js"  # axe-core 4.14.1, see its README.md
+AXE_PAGES = ["/", "/cari?q=pekerja+migran", "/inovasi/jalin-matra-pfk", "/sektor/kesehatan",
+             "/inovasi/jalin-matra-pfk/embed", "/penghargaan/sinovik", "/wilayah/35", "/inovasi/tidak-ada"]
+MISSING = "/inovasi/tidak-ada"  # a 404 page: its own status is logged as a console error
 
 
 @pytest.fixture(scope="module")
@@ -112,3 +119,23 @@ def test_pages_render_without_horizontal_scroll(page: Page, base_url: str):
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 1, (path, overflow)
     assert page.problems == []  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_pages_have_no_accessibility_violations(page: Page, base_url: str, lang: str):
+    """axe-core on each main page, every rule it runs by default (no exclusions), every impact level."""
+    found = {}
+    failed: list[str] = []  # any file a page asks for (icon, CSS, script) that is not there
+    page.on("response", lambda r: r.status >= 400 and r.request.resource_type != "document" and failed.append(r.url))
+    for path in AXE_PAGES:
+        page.goto(f"{base_url}{path}{'&' if '?' in path else '?'}lang={lang}")
+        if path == MISSING:
+            page.problems.clear()  # type: ignore[attr-defined]
+        # evaluate() runs through the DevTools protocol, outside the page's CSP (which refuses inline scripts)
+        page.evaluate(AXE.read_text(encoding="utf-8"))
+        violations = page.evaluate("""async () => (await axe.run(document, {resultTypes: ["violations"]}))
+            .violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(" "))}))""")
+        if violations:
+            found[path] = violations
+    assert not found, json.dumps(found, indent=1)
+    assert failed == [] and page.problems == []  # type: ignore[attr-defined]

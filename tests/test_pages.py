@@ -93,7 +93,8 @@ def test_feeds_are_atom(client, path):
 def test_sitemap_robots_healthz(client):
     urls = {u.find(f"{SITEMAP}loc").text for u in ET.fromstring(client.get("/sitemap.xml").get_data())}
     assert {"http://localhost/inovasi/simpadu-pmi", "http://localhost/penghargaan/sinovik/2018",
-            "http://localhost/wilayah/35.10", "http://localhost/sektor/tenaga-kerja"} <= urls
+            "http://localhost/wilayah/35.10", "http://localhost/sektor/tenaga-kerja", "http://localhost/",
+            "http://localhost/penghargaan/", "http://localhost/sektor/", "http://localhost/wilayah/"} <= urls
     robots = client.get("/robots.txt").get_data(as_text=True)
     assert "Sitemap: http://localhost/sitemap.xml" in robots
     health = client.get("/healthz")
@@ -191,3 +192,65 @@ def test_search_card_names_an_award_year_once(app, client, content_dir):
     html = client.get("/cari?q=zamrud").get_data(as_text=True)
     card = html.split('href="/inovasi/dua-peringkat"')[1].split("</article>")[0]
     assert card.count("Kompetisi Inovasi Pelayanan Publik (KIPP) 2019") == 1
+
+
+def test_unsupported_lang_on_a_page_keeps_the_language(client):
+    """Pages are forgiving where the API is strict: `?lang=xx` shows the remembered or default language."""
+    resp = client.get("/sektor/tenaga-kerja?lang=xx")
+    assert resp.status_code == 200 and '<html lang="id">' in resp.get_data(as_text=True)
+    assert "Set-Cookie" not in resp.headers
+    search = client.get("/cari?q=migran&lang=xx").get_data(as_text=True)
+    links = re.findall(r'href="(/api/v1/[^"]+)"', search)
+    assert len(links) == 3 and all(client.get(link.replace("&amp;", "&")).status_code == 200 for link in links)
+    client.get("/?lang=en")
+    assert '<html lang="en">' in client.get("/sektor/?lang=xx").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", ["/sektor/tenaga-kerja", "/inovasi/klinik-desa-lama", "/",
+                                  "/inovasi/simpadu-pmi", "/wilayah/35", "/penghargaan/sinovik", "/cari?q=migran"])
+def test_headings_never_skip_a_level(client, path):
+    levels = [int(n) for n in re.findall(r"<h([1-6])[\s>]", client.get(path).get_data(as_text=True))]
+    assert levels[0] == 1 and len(levels) > 1
+    assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), levels
+
+
+def test_two_search_forms_on_home_are_labelled_distinctly(client):
+    html = client.get("/").get_data(as_text=True)
+    forms = re.findall(r'<form [^>]*role="search"[^>]*>', html)
+    assert len(forms) == 2
+    header = re.search(r'aria-label="([^"]+)"', forms[0]).group(1)
+    labelled_by = re.search(r'aria-labelledby="([^"]+)"', forms[1]).group(1)
+    label = re.search(rf'<label id="{labelled_by}"[^>]*>([^<]+)</label>', html).group(1)
+    assert header and label and header != label
+
+
+def test_embed_has_main_and_an_icon_that_exists(client):
+    html = client.get("/inovasi/simpadu-pmi/embed").get_data(as_text=True)
+    assert "<main>" in html and "</main>" in html
+    icon = re.search(r'<link rel="icon" href="([^"]+)"', html).group(1)
+    with client.get(icon) as resp:
+        assert resp.status_code == 200 and resp.mimetype == "image/svg+xml"
+
+
+def test_english_pages_mark_the_write_ups_own_language(app, client, content_dir):
+    write_innovation(content_dir, "english-one", title="Migrant Desk", summary="An English write-up on migran.",
+                     language="en")
+    app.extensions["kb.content"].refresh()
+    page = client.get("/inovasi/simpadu-pmi?lang=en").get_data(as_text=True)
+    assert '<html lang="en">' in page
+    assert '<h1 lang="id">SIMPADU-PMI</h1>' in page and '<div class="body" lang="id">' in page
+    assert '<p class="lead" lang="id">' in page and "<dt>Agency</dt><dd lang=\"id\">" in page
+    assert '<h2 id="facts-h">' in page  # the interface around it stays English
+    results = client.get("/cari?q=migran&lang=en").get_data(as_text=True)
+    assert '<h2 lang="id"><a href="/inovasi/simpadu-pmi">' in results
+    assert '<h2><a href="/inovasi/english-one">' in results  # an English write-up on an English page
+    indonesian = client.get("/cari?q=migran&lang=id").get_data(as_text=True)
+    assert '<h2 lang="en"><a href="/inovasi/english-one">' in indonesian
+    assert '<h2><a href="/inovasi/simpadu-pmi">' in indonesian  # nothing redundant
+    sector = client.get("/sektor/tenaga-kerja?lang=en").get_data(as_text=True)
+    assert re.search(r'<article class="card" lang="id">\s*<h2><a href="/inovasi/simpadu-pmi">', sector)
+    award = client.get("/penghargaan/sinovik?lang=en").get_data(as_text=True)
+    assert '<div lang="id"><p>Program penghargaan inovasi.</p>' in award
+    assert '<td lang="id"><a href="/inovasi/simpadu-pmi">' in award
+    embed = client.get("/inovasi/simpadu-pmi/embed?lang=en").get_data(as_text=True)
+    assert '<h1 lang="id">' in embed

@@ -9,8 +9,8 @@ import yaml
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 
-from kb.content import load_catalogue
-from kb.search import SearchIndex, bitset, plan, ranking, store, update_index
+from kb.publish import publish
+from kb.search import SearchIndex, bitset, plan, ranking, store
 from kb.search.lexicon import Concept, Lexicon
 from kb.search.positions import in_sequence, phrase_documents
 from kb.search.schema import FIELD_BOOSTS, get_schema
@@ -72,7 +72,7 @@ def small(tmp_path_factory):
                      agency="Dinas Pendidikan Kabupaten Gresik", summary="Kelas sore bagi warga dewasa.",
                      body=body.format("Sekolah membuka kelas sore; yang putus di tengah jalan diajak kembali."))
     index_dir = root.parent / "index"
-    update_index(load_catalogue(root), index_dir)
+    publish(root, index_dir)
     evaluator = Evaluator(index_dir)
     yield index_dir, evaluator
     evaluator.close()
@@ -154,7 +154,7 @@ def test_rules_are_written_once():
 @pytest.fixture(scope="module")
 def relevance_index(tmp_path_factory):
     index_dir = tmp_path_factory.mktemp("relevance") / "index"
-    update_index(load_catalogue(RELEVANCE / "corpus"), index_dir)
+    publish(RELEVANCE / "corpus", index_dir)
     evaluator = Evaluator(index_dir)
     index = SearchIndex(index_dir, spelling=False)  # no correction: its concepts are the typed ones
     yield index, evaluator

@@ -29,7 +29,7 @@ from kb.search.positions import phrase_documents
 from kb.search.places import find_places, place_names, place_words
 from kb.search.facets import FACETS, FacetCount, FacetTable
 from kb.search.lexicon import Concept, Lexicon, default_lexicon
-from kb.search.schema import FIELD_BOOSTS, STEMMED_FIELDS, UNSTEMMED_FIELDS
+from kb.search.schema import FIELD_BOOSTS
 from kb.search.scoring import Scorer
 from kb.search.snippets import make_snippet
 from kb.search.indexer import read_spelling
@@ -60,6 +60,7 @@ class SearchHit:
     sectors: list[str]
     awards: list[dict[str, Any]]
     replications: int
+    language: str = "id"  # the write-up's own language, marked on its title and snippet in English pages
 
 
 @dataclass(frozen=True)
@@ -366,7 +367,8 @@ class SearchIndex:
                 slug=stored["slug"], title=stored["title"], summary=stored["summary"],
                 snippet=make_snippet(texts, words, stems), score=round(float(score), 4) if scored else 0.0,
                 region=meta.get("region", ""), year=stored["year"], sectors=meta.get("sectors", []),
-                awards=meta.get("awards", []), replications=stored.get("replications", 0)))
+                awards=meta.get("awards", []), replications=stored.get("replications", 0),
+                language=meta.get("language", "id")))
         return hits
 
     @staticmethod

@@ -44,9 +44,10 @@ def suggest() -> Response:
     return jsonify({"query": q, "suggestions": search_index().complete(q)})
 
 
-def _matching_slugs() -> tuple[list[str], SearchParams]:
-    """Slugs of the whole catalogue or of the current query and filters, in result order."""
-    params = parse_search(request.args, allow_per_page=True)
+def _matching_slugs(paged: bool = True) -> tuple[list[str], SearchParams]:
+    """Slugs of the whole catalogue or of the current query and filters, in result order (exports:
+    `paged=False`, every match up to the result window, whatever `page` and `per_page` say)."""
+    params = parse_search(request.args, allow_per_page=True, paged=paged)
     sort = params.sort if params.q or request.args.get("sort") else "newest"
     return search_index().matching_slugs(params.q, filters=params.filters, sort=sort), params
 
@@ -116,7 +117,7 @@ def _download(chunks: Iterator[str], mimetype: str, filename: str) -> Response:
 
 @bp.get("/v1/export.json")
 def export_json() -> Response:
-    slugs = _matching_slugs()[0]
+    slugs = _matching_slugs(paged=False)[0]
 
     def chunks() -> Iterator[str]:
         yield f'{{"total": {len(slugs)}, "results": ['
@@ -132,7 +133,7 @@ def export_json() -> Response:
 
 @bp.get("/v1/export.csv")
 def export_csv() -> Response:
-    slugs = _matching_slugs()[0]
+    slugs = _matching_slugs(paged=False)[0]
 
     def chunks() -> Iterator[str]:
         buffer = io.StringIO()

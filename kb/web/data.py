@@ -45,6 +45,7 @@ def search_payload(result: SearchResult, params: SearchParams, awards: dict[str,
                             else a["award"], "year": a["year"], "rank": a.get("rank")} for a in hit.awards],
                 "replications": hit.replications,
                 "score": hit.score,
+                "language": hit.language,
             }
             for hit in result.hits
         ],

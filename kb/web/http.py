@@ -9,11 +9,11 @@ from collections.abc import Iterable, Iterator
 
 from flask import Flask, Response, current_app, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from kb.publish.generation import Unavailable
 from kb.search import IndexUnavailable
-from kb.web.params import ParamError
+from kb.web.params import MAX_PAGE, ParamError
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +101,7 @@ def init_app(app: Flask) -> None:
     """Install the hooks and error handlers."""
     app.after_request(finish_response)
     app.after_request(security_headers)
+    app.jinja_env.globals["MAX_PAGE"] = MAX_PAGE  # the search pager stops where a request would be a 400
 
     @app.errorhandler(ParamError)
     def bad_param(exc: ParamError):  # noqa: ANN202
@@ -112,7 +113,11 @@ def init_app(app: Flask) -> None:
             from kb.web.pages import not_found_page
 
             return not_found_page()
-        return _error(exc.code or 500, exc.description or exc.name)
+        response = _error(exc.code or 500, exc.description or exc.name)
+        if isinstance(exc, MethodNotAllowed) and exc.valid_methods:  # RFC 9110: a 405 says what is allowed
+            response = make_response(response)
+            response.headers["Allow"] = ", ".join(exc.valid_methods)
+        return response
 
     @app.errorhandler(Unavailable)
     def unavailable(exc: Unavailable):  # noqa: ANN202

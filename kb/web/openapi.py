@@ -4,7 +4,9 @@ from __future__ import annotations
 from typing import Any
 
 from kb.search.facets import FACETS
-from kb.search.query import MAX_PER_PAGE, SORTS
+from kb.search.query import MAX_PER_PAGE, MAX_RESULT_WINDOW, SORTS
+from kb.web.i18n import LANGUAGES
+from kb.web.params import DEFAULT_PER_PAGE, MAX_FILTER_CHARS, MAX_FILTER_VALUES, MAX_PAGE
 
 STR = {"type": "string"}
 INT = {"type": "integer"}
@@ -32,6 +34,7 @@ SCHEMAS: dict[str, Any] = {
         "url": {"type": "string", "format": "uri"}, "region": STR, "year": INT,
         "sectors": {"type": "array", "items": STR}, "awards": {"type": "array", "items": _ref("AwardRef")},
         "replications": INT, "score": {"type": "number"},
+        "language": {"enum": list(LANGUAGES), "description": "language of the write-up (title, summary)"},
     }, ["slug", "title", "summary", "snippet", "url", "region", "year", "sectors", "awards", "score"]),
     "FacetValue": _obj({"value": STR, "label": STR, "count": INT, "selected": {"type": "boolean"}},
                        ["value", "label", "count"]),
@@ -92,23 +95,33 @@ SCHEMAS: dict[str, Any] = {
 }
 
 
-def _param(name: str, description: str, schema: dict[str, Any], many: bool = False) -> dict[str, Any]:
+def _param(name: str, description: str, schema: dict[str, Any], many: bool = False,
+           max_items: int | None = None) -> dict[str, Any]:
     param: dict[str, Any] = {"name": name, "in": "query", "required": False, "description": description}
     if many:
-        param.update({"schema": {"type": "array", "items": schema}, "style": "form", "explode": True})
+        array = {"type": "array", "items": schema, **({"maxItems": max_items} if max_items else {})}
+        param.update({"schema": array, "style": "form", "explode": True})
     else:
         param["schema"] = schema
     return param
 
 
-SEARCH_PARAMS = [
+LANG = _param("lang", "Language of labels (sector and facet labels); anything else is a 400.",
+              {"enum": list(LANGUAGES), "default": LANGUAGES[0]})
+FILTER_PARAMS = [
     _param("q", "Search words; quotes for phrases. Cut at 500 characters. Empty: everything.", STR),
-    *[_param(name, f"Filter on facet '{name}' (repeat for OR).", STR, many=True) for name in FACETS],
+    *[_param(name, f"Filter on facet '{name}' (repeat for OR; empty values are ignored).",
+             {"type": "string", "maxLength": MAX_FILTER_CHARS}, many=True, max_items=MAX_FILTER_VALUES)
+      for name in FACETS],
     _param("sort", "Result order.", {"enum": list(SORTS), "default": "relevance"}),
-    _param("page", "1-based page; page x per_page may not pass 10000.", {"type": "integer", "minimum": 1}),
+    LANG,
+]
+SEARCH_PARAMS = [
+    *FILTER_PARAMS,
+    _param("page", f"1-based page. With per_page at most {MAX_PER_PAGE}, the first {MAX_RESULT_WINDOW} "
+           "results are reachable.", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}),
     _param("per_page", "Results per page.", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE,
-                                             "default": 20}),
-    _param("lang", "Label language.", {"enum": ["id", "en"]}),
+                                             "default": DEFAULT_PER_PAGE}),
 ]
 
 
@@ -116,7 +129,12 @@ def _ok(schema: str, description: str, media: str = "application/json") -> dict[
     return {"description": description, "content": {media: {"schema": _ref(schema)}}}
 
 
-ERRORS = {"400": _ok("Error", "Malformed parameter"), "404": _ok("Error", "Not found")}
+BAD = {"400": _ok("Error", "Malformed parameter")}
+ERRORS = {**BAD, "404": _ok("Error", "Not found")}
+
+
+EXPORT_SUMMARY = ("Whole catalogue or current query and filters as {fmt}: every match, up to the first "
+                  f"{MAX_RESULT_WINDOW}, in one streamed download (not paged: no page or per_page)")
 
 
 def openapi_document(server: str) -> dict[str, Any]:
@@ -128,32 +146,31 @@ def openapi_document(server: str) -> dict[str, Any]:
         "servers": [{"url": server}],
         "paths": {
             "/api/v1/search": {"get": {"summary": "Search with facets", "parameters": SEARCH_PARAMS,
-                                       "responses": {"200": _ok("SearchResponse", "Search results"), **ERRORS}}},
+                                       "responses": {"200": _ok("SearchResponse", "Search results"), **BAD}}},
             "/api/v1/innovations": {"get": {"summary": "List innovations (filters, pagination)",
                                             "parameters": SEARCH_PARAMS,
-                                            "responses": {"200": _ok("InnovationList", "Innovations"), **ERRORS}}},
+                                            "responses": {"200": _ok("InnovationList", "Innovations"), **BAD}}},
             "/api/v1/innovations/{slug}": {"get": {
                 "summary": "One innovation: all fields, rendered HTML, replication trail, similar slugs",
-                "parameters": [{"name": "slug", "in": "path", "required": True, "schema": STR}],
+                "parameters": [{"name": "slug", "in": "path", "required": True, "schema": STR}, LANG],
                 "responses": {"200": _ok("Innovation", "The innovation"),
                               "301": {"description": "Former slug or case variant: see Location"}, **ERRORS}}},
-            "/api/v1/awards": {"get": {"summary": "Award programmes with counts",
-                                       "responses": {"200": _ok("AwardList", "Awards")}}},
+            "/api/v1/awards": {"get": {"summary": "Award programmes with counts", "parameters": [LANG],
+                                       "responses": {"200": _ok("AwardList", "Awards"), **BAD}}},
             "/api/v1/regions": {"get": {"summary": "Regions with innovations or replications, with counts",
-                                        "responses": {"200": _ok("RegionList", "Regions")}}},
-            "/api/v1/sectors": {"get": {"summary": "Sectors with counts",
-                                        "responses": {"200": _ok("SectorList", "Sectors")}}},
+                                        "parameters": [LANG],
+                                        "responses": {"200": _ok("RegionList", "Regions"), **BAD}}},
+            "/api/v1/sectors": {"get": {"summary": "Sectors with counts", "parameters": [LANG],
+                                        "responses": {"200": _ok("SectorList", "Sectors"), **BAD}}},
             "/api/v1/suggest": {"get": {"summary": "Autocomplete on titles and full names",
-                                        "parameters": [_param("q", "Typed prefix", STR)],
-                                        "responses": {"200": _ok("Suggestions", "Suggestions")}}},
-            "/api/v1/export.json": {"get": {"summary": "Whole catalogue or current filters as JSON",
-                                            "parameters": SEARCH_PARAMS,
-                                            "responses": {"200": _ok("Export", "Export"), **ERRORS}}},
-            "/api/v1/export.csv": {"get": {"summary": "Whole catalogue or current filters as CSV",
-                                           "parameters": SEARCH_PARAMS,
+                                        "parameters": [_param("q", "Typed prefix", STR), LANG],
+                                        "responses": {"200": _ok("Suggestions", "Suggestions"), **BAD}}},
+            "/api/v1/export.json": {"get": {"summary": EXPORT_SUMMARY.format(fmt="JSON"), "parameters": FILTER_PARAMS,
+                                            "responses": {"200": _ok("Export", "Export"), **BAD}}},
+            "/api/v1/export.csv": {"get": {"summary": EXPORT_SUMMARY.format(fmt="CSV"), "parameters": FILTER_PARAMS,
                                            "responses": {"200": {"description": "CSV with a header row",
                                                                  "content": {"text/csv": {"schema": STR}}},
-                                                         **ERRORS}}},
+                                                         **BAD}}},
         },
         "components": {"schemas": SCHEMAS},
     }
