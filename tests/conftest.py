@@ -88,13 +88,6 @@ def content_dir(tmp_path: Path) -> Path:
     return root
 
 
-@pytest.fixture(autouse=True)
-def sync_in_a_thread(monkeypatch):
-    """Apps made in tests re-index in a thread (deterministic, and `extensions["kb.content"]` is there);
-    the default child process is tested on its own and by the gunicorn tests."""
-    monkeypatch.setenv("KB_SYNC", "thread")
-
-
 def republish(app) -> PublishReport:  # noqa: ANN001
     """Publish the app's content folder now: what the sync owner does within a second of an edit."""
     return publish(app.config["CONTENT_DIR"], app.config["INDEX_DIR"])

@@ -8,6 +8,8 @@ import pytest
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate as validate_spec
 
+from tests.conftest import republish
+
 
 @pytest.fixture
 def spec(client):
@@ -179,7 +181,7 @@ def test_search_results_name_the_write_up_language(app, client, spec, content_di
 
     write_innovation(content_dir, "english-one", title="Migrant Desk", summary="An English write-up.",
                      language="en")
-    app.extensions["kb.content"].refresh()
+    republish(app)
     data = client.get("/api/v1/search?q=migran").get_json()
     check(spec, "SearchResponse", data)
     languages = {r["slug"]: r["language"] for r in data["results"]}

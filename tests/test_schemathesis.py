@@ -14,6 +14,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
+from kb.publish import publish
 from kb.web import create_app
 from kb.web.openapi import openapi_document
 
@@ -29,10 +30,12 @@ schema = schemathesis.openapi.from_dict(DOCUMENT)
 @pytest.fixture(scope="module")
 def api_app(tmp_path_factory):
     """The real app on the bundled catalogue (realistic values for the feedback loop to reuse)."""
-    app = create_app({"CONTENT_DIR": str(ROOT / "content"), "INDEX_DIR": str(tmp_path_factory.mktemp("st") / "idx"),
-                      "SYNC": "thread", "RELOAD_INTERVAL": 0, "TESTING": True})
+    index_dir = tmp_path_factory.mktemp("st") / "idx"
+    publish(ROOT / "content", index_dir)
+    app = create_app({"CONTENT_DIR": str(ROOT / "content"), "INDEX_DIR": str(index_dir),
+                      "RELOAD_INTERVAL": 0, "TESTING": True})
     yield app
-    app.extensions["kb.search"].close()
+    app.extensions["kb.generations"].close()
 
 
 def test_the_tested_document_is_the_served_one(api_app):

@@ -45,6 +45,7 @@ class PublishReport:
     skipped_files: int  # innovation files with errors
     seconds: float
     summary: str  # the load summary (files checked, errors, warnings)
+    files_read: int = 0  # innovation files read (the others were known from the published generation)
     generation: str | None = None
 
     def summary_line(self) -> str:
@@ -89,7 +90,7 @@ def publish(content_dir: Path | str, index_dir: Path | str, rebuild: bool = Fals
                 sum(1 for rel, l in plan.links.items() if rel not in plan.read and not l.ok)
             if not plan.has_changes:
                 return PublishReport("unchanged", len(plan.published()), 0, 0, 0, len(plan.stale), skipped,
-                                     time.perf_counter() - started, plan.summary_line())
+                                     time.perf_counter() - started, plan.summary_line(), len(plan.read))
             gen = _build(plan, index_dir, previous, progress)
         finally:
             if previous is not None:
@@ -105,7 +106,7 @@ def publish(content_dir: Path | str, index_dir: Path | str, rebuild: bool = Fals
     changed = sum(1 for w in plan.writes.values() if not w.new and not w.stale)
     return PublishReport("full" if plan.full else "incremental", len(plan.published()), added,
                          changed, len(plan.removed), len(plan.stale), skipped,
-                         time.perf_counter() - started, plan.summary_line(), gen.name)
+                         time.perf_counter() - started, plan.summary_line(), len(plan.read), gen.name)
 
 
 def _build(plan: Plan, index_dir: Path, previous: records.RecordsFile | None, progress: Progress | None) -> Path:

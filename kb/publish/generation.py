@@ -58,7 +58,7 @@ class LiveGenerations:
 
     def __init__(self, index_dir: Path | str) -> None:
         self.index_dir = Path(index_dir)
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # report_damage() is also called while current() holds it
         self._current: Generation | None = None
         self._failed: tuple[Path, float] | None = None  # a generation that did not open, and when
 
