@@ -295,10 +295,10 @@ def _build_innovation(doc: Document, display: str,
     contact = Contact(**clean["contact"]) if "contact" in clean else None
     simple = {k: v for k, v in clean.items()
               if k not in {"awards", "replications", "cost", "contact", "sources"}}
-    innovation = Innovation(slug=doc.path.stem, path=doc.path, body_offset=doc.body_offset,
-                            content_hash=doc.content_hash,
-                            awards=awards, replications=replications, cost=cost, contact=contact,
-                            sources=_sources(clean.get("sources")), **simple)
+    innovation = Innovation.build(slug=doc.path.stem, path=doc.path, body_offset=doc.body_offset,
+                                  content_hash=doc.content_hash,
+                                  awards=awards, replications=replications, cost=cost, contact=contact,
+                                  sources=_sources(clean.get("sources")), **simple)
     return innovation, chk
 
 
