@@ -101,12 +101,13 @@ class Innovation:
     @classmethod
     def build(cls, **values: Any) -> Innovation:
         """A record from field values: slots and any schema field (None: not set)."""
-        unknown = values.keys() - _SLOTS - INNOVATION_SCHEMA.keys()
-        if unknown:
+        own = {k: v for k, v in values.items() if k in _SLOTS}
+        others = [name for name in extra_fields() if name in values]
+        if len(own) + len(others) != len(values):
+            unknown = values.keys() - _SLOTS - INNOVATION_SCHEMA.keys()
             raise TypeError(f"Innovation has no field {', '.join(sorted(unknown))}")
-        extra = tuple(part for name in INNOVATION_SCHEMA if name not in _SLOTS and values.get(name) is not None
-                      for part in (name, values[name]))
-        return cls(**{k: v for k, v in values.items() if k in _SLOTS}, extra=extra)
+        extra = tuple(part for name in others if values[name] is not None for part in (name, values[name]))
+        return cls(**own, extra=extra)
 
     def __getattr__(self, name: str) -> Any:
         """A schema field held in `extra` (only called when `name` is not a slot)."""
@@ -138,9 +139,16 @@ class Innovation:
 _SLOTS = frozenset(f.name for f in fields(Innovation)) - {"extra"}
 
 
+_extra_fields: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+
+
 def extra_fields(schema: dict[str, Any] | None = None) -> tuple[str, ...]:
     """The schema fields held in `Innovation.extra` (no slot of their own), in schema order."""
-    return tuple(name for name in (INNOVATION_SCHEMA if schema is None else schema) if name not in _SLOTS)
+    global _extra_fields
+    names = tuple(INNOVATION_SCHEMA if schema is None else schema)
+    if _extra_fields[0] != names:  # kept while the table's names stay the same: this runs for every record
+        _extra_fields = (names, tuple(name for name in names if name not in _SLOTS))
+    return _extra_fields[1]
 
 
 @dataclass(slots=True)

@@ -44,30 +44,30 @@ def to_plain(inn: Innovation) -> dict[str, Any]:
 
 
 def from_plain(data: Mapping[str, Any]) -> Innovation:
-    """The innovation `to_plain` wrote (nested records, dates and the path restored)."""
+    """The innovation `to_plain` wrote (nested records, dates and the path restored). Fields held in `extra`
+    keep the order `to_plain` wrote them in, the schema's, as `Innovation.build` would sort them."""
     readers = _readers()
-    return Innovation.build(**{name: _reader(name, readers)(value) for name, value in data.items()})
-
-
-def _reader(name: str, readers: dict[str, Callable[[Any], Any]]) -> Callable[[Any], Any]:
-    found = readers.get(name)
-    if found is not None:
-        return found
-    spec = INNOVATION_SCHEMA.get(name)  # a field held in `extra`: read by its kind in the schema
-    return dt.date.fromisoformat if spec is not None and spec.kind == "date" else _same
-
-
-def _same(value: Any) -> Any:
-    return value
+    own: dict[str, Any] = {}
+    extra: list[Any] = []
+    for name, value in data.items():
+        if name in readers:
+            read = readers[name]
+            own[name] = value if read is None else read(value)
+            continue
+        spec = INNOVATION_SCHEMA.get(name)  # a field held in `extra`: read by its kind in the schema
+        if spec is None:
+            raise TypeError(f"Innovation has no field {name}")
+        extra += (name, dt.date.fromisoformat(value) if spec.kind == "date" else value)
+    return Innovation(**own, extra=tuple(extra))
 
 
 @cache
-def _readers() -> dict[str, Callable[[Any], Any]]:
-    """Slot name -> how to read its plain value back, from the slot's type hint."""
+def _readers() -> dict[str, Callable[[Any], Any] | None]:
+    """Slot name -> how to read its plain value back, from the slot's type hint (None: as it is)."""
     return {name: _read_as(hint) for name, hint in typing.get_type_hints(Innovation).items() if name != "extra"}
 
 
-def _read_as(hint: Any) -> Callable[[Any], Any]:
+def _read_as(hint: Any) -> Callable[[Any], Any] | None:
     args = [a for a in typing.get_args(hint) if a is not type(None)]
     if typing.get_origin(hint) in (typing.Union, types.UnionType) and len(args) == 1:
         hint = args[0]  # X | None: plain data has no None (empty fields are left out)
@@ -75,11 +75,11 @@ def _read_as(hint: Any) -> Callable[[Any], Any]:
         item = typing.get_args(hint)[0]
         if dataclasses.is_dataclass(item):
             return lambda values: [item(**v) for v in values]
-        return _same
+        return None
     if dataclasses.is_dataclass(hint):
         return lambda value: hint(**value)
     if hint is dt.date:
         return dt.date.fromisoformat
     if hint is Path:
         return Path
-    return _same
+    return None
