@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 
 import pytest
 from jsonschema import Draft202012Validator
@@ -138,3 +139,13 @@ def test_on_the_fact_panel_in_both_languages(budget_client):
 def test_offered_by_the_new_template(budget_source):
     text = innovation_template("Inovasi Baru", today=dt.date(2025, 1, 2))
     assert "# budget_source: apbd     # asal dana utama: apbd | apbn | swasta" in text.splitlines()
+
+
+def test_every_field_is_in_the_author_reference():
+    """The author-facing field reference (docs/content-format.md, 2.1-2.3) names every field of the table."""
+    from pathlib import Path
+
+    guide = (Path(__file__).resolve().parent.parent / "docs" / "content-format.md").read_text(encoding="utf-8")
+    reference = guide[guide.index("### 2.1"):guide.index("### 2.4")]
+    documented = set(re.findall(r"^\| `([a-z_]+)(?:\[\])?` \|", reference, re.MULTILINE))
+    assert set(INNOVATION_SCHEMA) - documented == set()
