@@ -149,3 +149,12 @@ def test_every_field_is_in_the_author_reference():
     reference = guide[guide.index("### 2.1"):guide.index("### 2.4")]
     documented = set(re.findall(r"^\| `([a-z_]+)(?:\[\])?` \|", reference, re.MULTILINE))
     assert set(INNOVATION_SCHEMA) - documented == set()
+
+
+def test_every_displayed_field_and_facet_has_labels_in_both_languages():
+    from kb.content.fields import facets, shown
+
+    for name in shown(PANEL):
+        assert all(INNOVATION_SCHEMA[name].label), name
+    for found in facets():
+        assert found.label("id") and found.label("en"), found.name
