@@ -29,7 +29,6 @@ class Document:
     body: str | None  # None once released from a cache: read the file again
     body_line: int
     content_hash: str
-    body_offset: int = 0  # characters from the start of the (BOM-less, LF) text
     duplicate_keys: list[tuple[str, int]] = field(default_factory=list)
 
 
@@ -89,7 +88,7 @@ def read_document(path: Path, display: str) -> Document | Issue:
     lines: dict[tuple[str | int, ...], int] = {(): 1}
     duplicates: list[tuple[str, int]] = []
     _collect_lines(node, (), fm_first_line, lines, duplicates)
-    return Document(path, data, lines, body, body_line, hashlib.sha1(raw).hexdigest(), body_offset=body_start,
+    return Document(path, data, lines, body, body_line, hashlib.sha1(raw).hexdigest(),
                     duplicate_keys=duplicates)
 
 

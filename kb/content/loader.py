@@ -403,9 +403,9 @@ def _build_innovation(doc: Document, display: str, award_keys: Mapping[str, str]
     contact = Contact(**clean["contact"]) if "contact" in clean else None
     simple = {k: v for k, v in clean.items()
               if k not in {"awards", "replications", "cost", "contact", "sources"}}
-    return Innovation(slug=doc.path.stem, path=doc.path, content_hash=doc.content_hash,
-                      awards=awards, replications=replications, cost=cost, contact=contact,
-                      sources=_sources(clean.get("sources")), **simple)
+    return Innovation.build(slug=doc.path.stem, path=doc.path, content_hash=doc.content_hash,
+                            awards=awards, replications=replications, cost=cost, contact=contact,
+                            sources=_sources(clean.get("sources")), **simple)
 
 
 def _warn_duplicate_keys(doc: Document, chk: Checker) -> None:

@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
+
+from kb.content.schema import INNOVATION_SCHEMA
 
 
 @dataclass(slots=True)
@@ -53,10 +56,16 @@ class Contact:
 
 @dataclass(slots=True)
 class Innovation:
-    """One innovation write-up: front matter, and the Markdown body read from its file when needed.
+    """One innovation write-up: front matter, and its Markdown body when it is at hand.
 
-    Bodies are not kept in memory (they are most of a catalogue's size: ~80 MB at 10 000 write-ups);
-    `body` is filled only for records built outside a content folder.
+    Bodies are not kept in memory (they are most of a catalogue's size: ~80 MB at 10 000 write-ups):
+    `body` is filled while a publish writes the record, and is "" in records read back (pages read the
+    published body from the records file: `RecordsFile.body`).
+
+    Fields the code works with have slots of their own. Every other field of the schema table (the
+    classification fields, and any field added to the table) lives in `extra` and reads like the others:
+    `inn.complexity` is its value, or None when the file leaves it out. Build records with `Innovation.build`,
+    which sorts the values into slots and `extra`.
     """
 
     slug: str
@@ -69,43 +78,67 @@ class Innovation:
     year: int
     body: str = ""
     content_hash: str = ""
-    body_offset: int = -1  # where the body starts in the file (characters); -1: use `body`
     region_code: str | None = None  # as written, or resolved from `region` via the gazetteer
     full_name: str | None = None
     year_note: str | None = None
     tags: list[str] = field(default_factory=list)
     language: str = "id"
     aliases: list[str] = field(default_factory=list)
-    stage: str | None = None
-    status: str | None = None
-    digital: bool | None = None
-    form: str | None = None
-    initiator: str | None = None
     awards: list[AwardRef] = field(default_factory=list)
     replications: list[Replication] = field(default_factory=list)
     replicated_from: str | None = None
     cost: Cost | None = None
-    complexity: str | None = None
     legal_basis: list[str] = field(default_factory=list)
     contact: Contact | None = None
     sdgs: list[int] = field(default_factory=list)
     sources: list[Source] = field(default_factory=list)
     updated: dt.date | None = None
     verified: dt.date | None = None
+    # (name, value, name, value, ...) of the other schema fields that are set, in schema order: a flat tuple
+    # costs less memory than a dict, and nothing at all when none is set.
+    extra: tuple[Any, ...] = ()
 
-    def load_body(self) -> str:
-        """The Markdown body, from the file (the version on disk now)."""
-        if self.body_offset < 0:
-            return self.body
-        try:
-            text = self.path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
-        except (OSError, UnicodeDecodeError):
-            return ""
-        return text[self.body_offset:]
+    @classmethod
+    def build(cls, **values: Any) -> Innovation:
+        """A record from field values: slots and any schema field (None: not set)."""
+        own = {k: v for k, v in values.items() if k in _SLOTS}
+        others = [name for name in extra_fields() if name in values]
+        if len(own) + len(others) != len(values):
+            unknown = values.keys() - _SLOTS - INNOVATION_SCHEMA.keys()
+            raise TypeError(f"Innovation has no field {', '.join(sorted(unknown))}")
+        extra = tuple(part for name in others if values[name] is not None for part in (name, values[name]))
+        return cls(**own, extra=extra)
+
+    def __getattr__(self, name: str) -> Any:
+        """A schema field held in `extra` (only called when `name` is not a slot)."""
+        if name == "extra" or name.startswith("__"):
+            raise AttributeError(name)
+        extra = self.extra
+        for i in range(0, len(extra), 2):
+            if extra[i] == name:
+                return extra[i + 1]
+        if name in INNOVATION_SCHEMA:
+            return None
+        raise AttributeError(f"'Innovation' object has no attribute {name!r}")
 
     @property
     def province_code(self) -> str | None:
         return self.region_code.split(".")[0] if self.region_code else None
+
+
+_SLOTS = frozenset(f.name for f in fields(Innovation)) - {"extra"}
+
+
+_extra_fields: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+
+
+def extra_fields(schema: dict[str, Any] | None = None) -> tuple[str, ...]:
+    """The schema fields held in `Innovation.extra` (no slot of their own), in schema order."""
+    global _extra_fields
+    names = tuple(INNOVATION_SCHEMA if schema is None else schema)
+    if _extra_fields[0] != names:  # kept while the table's names stay the same: this runs for every record
+        _extra_fields = (names, tuple(name for name in names if name not in _SLOTS))
+    return _extra_fields[1]
 
 
 @dataclass(slots=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,20 +27,50 @@ PLACEHOLDER = "TODO"  # what `new` writes where the author must fill in a value
 Path_ = tuple[str | int, ...]
 
 
+# Where a field shows up besides validation (Spec.show). Each display lists its fields in schema order.
+PANEL = "panel"  # a row of the fact panel on the innovation page
+ROW = "row"  # a column of listings and exports (/api/v1/innovations, export.csv, export.json)
+DETAIL = "detail"  # a key of the API detail (/api/v1/innovations/<slug>), holding the value as plain data
+
+
+@dataclass(frozen=True)
+class Facet:
+    """A search facet, and filter parameter of the same name, fed by one field.
+
+    Facet values are strings made from the record's value of the field (the model's form: e.g. resolved
+    award slugs). Facets are listed (search sidebar, API, OpenAPI) in schema order.
+    """
+
+    name: str = ""  # default: the field's name
+    label: tuple[str, str] = ("", "")  # (Indonesian, English); default: the field's label
+    values: Callable[[Any], Iterable[str]] | None = None  # default: by kind (kb/content/fields.py)
+    value_label: Callable[[str, str], str] | None = None  # (value, lang) -> label; default: the vocabulary
+
+
 @dataclass(frozen=True)
 class Spec:
-    """How one front-matter value must look."""
+    """How one front-matter value must look, and (for top-level fields) where it shows up.
+
+    Adding an optional field is one entry in `INNOVATION_SCHEMA` (docs/content-format.md, "Adding a field"):
+    the model, records, facets, labels, API payloads, OpenAPI document, exports, fact panel and `new`
+    template all derive from it (kb/content/fields.py).
+    """
 
     kind: str  # str, int, bool, date, partial_date, url, email, slug, region_code, list, object
     required: bool = False
-    choices: Callable[[], Mapping[str, Any]] | None = None
+    choices: Callable[[], Mapping[str, Any]] | None = None  # value -> (Indonesian label, English label)
     item: Spec | None = None
     fields: Mapping[str, Spec] = field(default_factory=dict)
     min_items: int = 0
     max_len: int | None = None
     lo: int | None = None
     hi: int | None = None
-    help: str = ""
+    help: str = ""  # for authors: in the "required field (...) is missing" message and the `new` template
+    label: tuple[str, str] = ("", "")  # (Indonesian, English): fact panel row, default facet label
+    facets: tuple[Facet, ...] = ()
+    show: frozenset[str] = frozenset({DETAIL})  # PANEL, ROW, DETAIL
+    key: str = ""  # an object field: the sub-field that stands for it in a cell, a facet or a panel label
+    example: str = ""  # YAML value for the `new` template; default: the first allowed value
 
 
 def _const(mapping: Mapping[str, Any]) -> Callable[[], Mapping[str, Any]]:
@@ -57,24 +87,44 @@ SOURCE = Spec(
     fields={"title": Spec("str", required=True, max_len=500), "url": Spec("url"), "date": Spec("partial_date")},
 )
 
+EVERYWHERE = frozenset({PANEL, ROW, DETAIL})
+BY_HAND = frozenset()  # every display builds this field itself (it needs more than its plain value)
+
+
+def _province(code: str) -> list[str]:
+    return [code.split(".")[0]]
+
+
+def _regency(code: str) -> list[str]:
+    return [code] if "." in code else []
+
+
+def _region_name(code: str, lang: str) -> str:
+    from kb.content.regions import get_region
+
+    region = get_region(code)
+    return region.display_name if region else code
+
+
+def _award_slugs(refs: list[Any]) -> list[str]:
+    return sorted({ref.award for ref in refs})
+
+
+def _award_years(refs: list[Any]) -> list[str]:
+    return sorted({str(ref.year) for ref in refs})
+
+
+# The order of the fields is the order of facets and of each display's schema-derived part.
 INNOVATION_SCHEMA: dict[str, Spec] = {
     "title": Spec("str", required=True, max_len=200, help="nama inovasi"),
     "summary": Spec("str", required=True, max_len=SUMMARY_MAX, help="ringkasan"),
     "agency": Spec("str", required=True, max_len=300, help="instansi pemrakarsa"),
     "region": Spec("str", required=True, max_len=120, help="daerah asal"),
-    "sectors": Spec("list", required=True, min_items=1, item=Spec("str", choices=vocab.sectors)),
-    "year": Spec("int", required=True, lo=MIN_YEAR, help="tahun mulai diterapkan"),
-    "year_note": LONG_TEXT,
-    "full_name": Spec("str", max_len=300),
-    "region_code": Spec("region_code"),
-    "tags": TEXT_LIST,
-    "language": Spec("str", choices=_const(vocab.LANGUAGES)),
-    "aliases": Spec("list", item=Spec("slug")),
-    "stage": Spec("str", choices=_const(vocab.STAGES)),
-    "status": Spec("str", choices=_const(vocab.STATUSES)),
-    "digital": Spec("bool"),
-    "form": Spec("str", choices=_const(vocab.FORMS)),
-    "initiator": Spec("str", choices=_const(vocab.INITIATORS)),
+    "sectors": Spec("list", required=True, min_items=1, item=Spec("str", choices=vocab.sectors),
+                    label=("Sektor", "Sectors"), facets=(Facet("sector"),)),
+    "region_code": Spec("region_code", facets=(
+        Facet("province", ("Provinsi", "Province"), _province, _region_name),
+        Facet("region", ("Kabupaten/kota", "Regency/city"), _regency, _region_name))),
     "awards": Spec(
         "list",
         item=Spec(
@@ -86,7 +136,27 @@ INNOVATION_SCHEMA: dict[str, Spec] = {
                 "url": Spec("url"),
             },
         ),
+        show=BY_HAND,
+        facets=(Facet("award", ("Penghargaan", "Awards"), _award_slugs),  # names: from the award files
+                Facet("award_year", ("Tahun penghargaan", "Award year"), _award_years)),
     ),
+    "year": Spec("int", required=True, lo=MIN_YEAR, help="tahun mulai diterapkan",
+                 label=("Tahun mulai", "Year started"), facets=(Facet(),)),
+    "year_note": LONG_TEXT,
+    "full_name": Spec("str", max_len=300),
+    "tags": TEXT_LIST,
+    "language": Spec("str", choices=_const(vocab.LANGUAGES)),
+    "aliases": Spec("list", item=Spec("slug")),
+    "stage": Spec("str", choices=_const(vocab.STAGES), label=("Tahap", "Stage"), facets=(Facet(),),
+                  show=EVERYWHERE, help="tahap inovasi", example="penerapan"),
+    "status": Spec("str", choices=_const(vocab.STATUSES), label=("Status", "Status"), facets=(Facet(),),
+                   show=EVERYWHERE, help="apakah inovasi masih berjalan"),
+    "digital": Spec("bool", label=("Digital", "Digital"), facets=(Facet(),), show=EVERYWHERE,
+                    help="true jika aplikasi/sistem daring menjadi inti"),
+    "form": Spec("str", choices=_const(vocab.FORMS), label=("Bentuk", "Type"), show=frozenset({PANEL, DETAIL}),
+                 help="bentuk inovasi", example="pelayanan-publik"),
+    "initiator": Spec("str", choices=_const(vocab.INITIATORS), label=("Pemrakarsa", "Initiator"),
+                      show=frozenset({PANEL, DETAIL}), help="pemrakarsa inovasi", example="perangkat-daerah"),
     "replications": Spec(
         "list",
         item=Spec(
@@ -100,6 +170,7 @@ INNOVATION_SCHEMA: dict[str, Spec] = {
                 "innovation": Spec("slug"),
             },
         ),
+        show=BY_HAND,
     ),
     "replicated_from": Spec("slug"),
     "cost": Spec(
@@ -109,8 +180,10 @@ INNOVATION_SCHEMA: dict[str, Spec] = {
             "amount_idr": Spec("int", lo=0),
             "note": LONG_TEXT,
         },
+        key="band", label=("Biaya", "Cost"), facets=(Facet(),), show=EVERYWHERE,
     ),
-    "complexity": Spec("str", choices=_const(vocab.LEVELS)),
+    "complexity": Spec("str", choices=_const(vocab.LEVELS), label=("Kompleksitas", "Complexity"), facets=(Facet(),),
+                       show=EVERYWHERE, help="tingkat kesulitan replikasi", example="sedang"),
     "legal_basis": Spec("list", item=LONG_TEXT),
     "contact": Spec(
         "object",
@@ -123,7 +196,7 @@ INNOVATION_SCHEMA: dict[str, Spec] = {
         },
     ),
     "sdgs": Spec("list", item=Spec("int", lo=1, hi=17)),
-    "sources": Spec("list", item=SOURCE),
+    "sources": Spec("list", item=SOURCE, show=BY_HAND),
     "updated": Spec("date"),
     "verified": Spec("date"),
 }

@@ -6,6 +6,8 @@ import re
 import unicodedata
 
 from kb.content import vocab
+from kb.content.model import extra_fields
+from kb.content.schema import INNOVATION_SCHEMA, Spec
 
 
 def slugify(title: str) -> str:
@@ -16,6 +18,26 @@ def slugify(title: str) -> str:
 
 def _quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _field_lines() -> str:
+    """A commented line for each field held in `Innovation.extra` (the simple optional fields, including any
+    added to the schema table): an example value, then the field's help and allowed values."""
+    lines = []
+    for name in extra_fields():
+        spec = INNOVATION_SCHEMA[name]
+        values = list(spec.choices()) if spec.choices is not None else []
+        note = " | ".join(values)
+        comment = f"{spec.help}: {note}" if spec.help and note else spec.help or note
+        line = f"# {name}: {spec.example or _example(spec, values)}"
+        lines.append(f"{line.ljust(24)}  # {comment}" if comment else line)
+    return "\n".join(lines)
+
+
+def _example(spec: Spec, values: list[str]) -> str:
+    if values:
+        return values[0]
+    return {"bool": "true", "int": "2020", "date": "2024-05-31"}.get(spec.kind, '"..."')
 
 
 def innovation_template(title: str, region: str | None = None, region_code: str | None = None,
@@ -49,11 +71,7 @@ year: TODO
 # Kata kunci pencarian, termasuk singkatan: [pekerja migran, pmi, tki]
 tags: []
 # Klasifikasi (hapus yang tidak diketahui):
-# stage: penerapan        # inisiatif | uji-coba | penerapan
-# status: berlanjut       # berlanjut | berhenti
-# digital: true           # true jika aplikasi/sistem daring menjadi inti
-# form: pelayanan-publik  # tata-kelola | pelayanan-publik | lainnya
-# initiator: perangkat-daerah  # kepala-daerah | dprd | perangkat-daerah | asn | masyarakat
+{_field_lines()}
 # Penghargaan; name = nama file di content/awards/ (sinovik, kovablik, unpsa, ...):
 # awards:
 #   - {{name: sinovik, year: 2020, rank: Top 45, url: "https://..."}}
@@ -63,7 +81,6 @@ tags: []
 # replicated_from: slug-inovasi-asal
 # Kesesuaian replikasi (hapus jika tidak ada sumber):
 # cost: {{band: rendah, amount_idr: 150000000, note: "APBD per tahun"}}   # rendah | sedang | tinggi
-# complexity: sedang
 # legal_basis: ["Peraturan Bupati ... Nomor ... Tahun ..."]
 # contact: {{office: "...", email: "...", url: "https://..."}}
 # sdgs: [1, 5]

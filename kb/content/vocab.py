@@ -44,6 +44,7 @@ PROOFS = {
     "lainnya": ("Lainnya", "Other"),
 }
 LANGUAGES = {"id": ("Bahasa Indonesia", "Indonesian"), "en": ("Bahasa Inggris", "English")}
+YES_NO = {"ya": ("Ya", "Yes"), "tidak": ("Tidak", "No")}  # true/false fields, as facet values and labels
 
 # Recommended body sections, in order. Missing "Cara Replikasi" matters most: it is why officials come.
 RECOMMENDED_SECTIONS = (

@@ -14,7 +14,6 @@ readers open it immutable.
 """
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 import logging
@@ -30,7 +29,8 @@ from typing import Any
 
 from kb.content import regions, vocab
 from kb.content.issues import Issue, Severity
-from kb.content.model import Award, AwardRef, Contact, Cost, Innovation, Replication, Source
+from kb.content.model import Award, AwardRef, Innovation, Replication, Source
+from kb.content.plain import from_plain, plain, to_plain
 
 log = logging.getLogger(__name__)
 
@@ -74,39 +74,15 @@ _CHILD_TABLES = ("sector", "award_ref", "replication")
 
 
 # -- (de)serialising records -------------------------------------------------------------------------------
-def plain(value: Any) -> Any:
-    """A record (or part of one) as JSON-ready data: dates and paths as strings, empty fields left out."""
-    if dataclasses.is_dataclass(value):
-        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)
-                if getattr(value, f.name) not in (None, [], "")}
-    if isinstance(value, list):
-        return [plain(v) for v in value]
-    if isinstance(value, (Path, dt.date)):
-        return str(value)
-    return value
-
-
 def dumps_innovation(inn: Innovation) -> str:
-    data = plain(inn)
+    data = to_plain(inn)
     data.pop("body", None)  # bodies stay in the files
     data["path"] = os.path.abspath(inn.path)  # the same file for every process, whatever its working folder
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 def loads_innovation(text: str) -> Innovation:
-    data = json.loads(text)
-    data["path"] = Path(data["path"])
-    data["awards"] = [AwardRef(**a) for a in data.get("awards", [])]
-    data["replications"] = [Replication(**r) for r in data.get("replications", [])]
-    data["sources"] = [Source(**s) for s in data.get("sources", [])]
-    if "cost" in data:
-        data["cost"] = Cost(**data["cost"])
-    if "contact" in data:
-        data["contact"] = Contact(**data["contact"])
-    for name in ("updated", "verified"):
-        if name in data:
-            data[name] = dt.date.fromisoformat(data[name])
-    return Innovation(**data)
+    return from_plain(json.loads(text))
 
 
 def _dumps_award(award: Award) -> str:

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from kb.content.fields import FacetNames
 from kb.search import bitset
 
-FACETS = ("sector", "province", "region", "award", "award_year", "year", "stage", "status", "digital",
-          "cost", "complexity")
+FACETS = FacetNames()  # in sidebar order; declared in the schema table (kb/content/schema.py)
 
 
 @dataclass(frozen=True)

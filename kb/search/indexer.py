@@ -11,6 +11,7 @@ from typing import Any
 from whoosh import index as whoosh_index
 
 from kb.content import regions, vocab
+from kb.content.fields import facet_values
 from kb.content.model import Innovation
 from kb.content.render import index_text
 from kb.search import spelling
@@ -20,24 +21,6 @@ log = logging.getLogger(__name__)
 
 WRITER_LIMIT_MB = 512  # a bigger buffer means fewer segment merges: the main lever on build speed
 SPELLING_FILE = "spelling.json"
-
-
-def facet_values(innovation: Innovation) -> dict[str, list[str]]:
-    """Facet name -> values of one innovation (all strings; multi-valued where it makes sense)."""
-    values = {
-        "sector": list(innovation.sectors),
-        "province": [innovation.province_code] if innovation.province_code else [],
-        "region": [innovation.region_code] if innovation.region_code and "." in innovation.region_code else [],
-        "award": sorted({a.award for a in innovation.awards}),
-        "award_year": sorted({str(a.year) for a in innovation.awards}),
-        "year": [str(innovation.year)],
-        "stage": [innovation.stage] if innovation.stage else [],
-        "status": [innovation.status] if innovation.status else [],
-        "digital": [] if innovation.digital is None else ["ya" if innovation.digital else "tidak"],
-        "cost": [innovation.cost.band] if innovation.cost else [],
-        "complexity": [innovation.complexity] if innovation.complexity else [],
-    }
-    return {name: v for name, v in values.items() if v}
 
 
 def to_document(innovation: Innovation, replications: int) -> dict[str, Any]:

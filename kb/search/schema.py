@@ -3,9 +3,12 @@ from __future__ import annotations
 
 from whoosh.fields import ID, KEYWORD, NGRAMWORDS, NUMERIC, STORED, TEXT, Schema
 
+from kb.content.fields import digest
 from kb.search.analysis import ANALYZER_VERSION, exact_analyzer, stemming_analyzer
 
-SCHEMA_VERSION = 100 + ANALYZER_VERSION * 10 + 5  # 3: records file; 4: file paths; 5: a folder per publish
+# 3: records file; 4: file paths; 5: a folder per publish. The digest of the content schema's fields and
+# facets: a field added to the table means every record and facet value must be built again.
+SCHEMA_VERSION = (100 + ANALYZER_VERSION * 10 + 5) << 32 | digest()
 
 # Ranked fields and their BM25F boosts: names first, then summary/tags/sector labels, then the body (which
 # also holds the agency). Few fields on purpose: every query word becomes one clause per field.

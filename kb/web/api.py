@@ -9,8 +9,9 @@ from collections.abc import Iterator
 from flask import Blueprint, Response, jsonify, request, stream_with_context, url_for
 
 from kb.content import vocab
+from kb.content.fields import csv_cells
 from kb.publish.records import RecordsFile
-from kb.web.data import innovation_payload, listing_row, search_payload
+from kb.web.data import innovation_payload, listing_row, row_columns, search_payload
 from kb.web.i18n import current_language
 from kb.web.openapi import openapi_document
 from kb.web.pages import find_innovation, records, search_index
@@ -19,8 +20,6 @@ from kb.web.params import SearchParams, parse_search
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 API_FACET_SIZE = 30  # like Datasette: the most frequent values of each facet, plus any selected ones
-EXPORT_FIELDS = ("slug", "title", "full_name", "summary", "agency", "region", "region_code", "year", "sectors",
-                 "awards", "stage", "status", "digital", "cost", "complexity", "replications", "updated", "url")
 
 
 @bp.get("/openapi.json")
@@ -137,7 +136,7 @@ def export_csv() -> Response:
 
     def chunks() -> Iterator[str]:
         buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=EXPORT_FIELDS, extrasaction="ignore")
+        writer = csv.DictWriter(buffer, fieldnames=row_columns(), extrasaction="ignore")
         writer.writeheader()
         yield "\ufeff" + buffer.getvalue()
         for rows in _row_chunks(slugs):
@@ -155,7 +154,7 @@ def _flat(row: dict) -> dict:
     flat["sectors"] = ";".join(row["sectors"])
     flat["awards"] = ";".join(f"{a['award']} {a['year']}" + (f" {a['rank']}" if a["rank"] else "")
                               for a in row["awards"])
-    flat["digital"] = "" if row["digital"] is None else ("ya" if row["digital"] else "tidak")
+    flat.update(csv_cells(row))
     return flat
 
 

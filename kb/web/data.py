@@ -5,10 +5,11 @@ from typing import Any
 
 from flask import url_for
 
-from kb.content import vocab
+from kb.content import fields, vocab
 from kb.content.model import Award, Innovation
 from kb.publish.records import RecordsFile, plain
 from kb.content.render import render_markdown
+from kb.content.schema import DETAIL, ROW
 from kb.search import SearchIndex, SearchResult
 from kb.search.facets import FACETS
 from kb.web.labels import facet_label, facet_value_label
@@ -59,15 +60,10 @@ def search_payload(result: SearchResult, params: SearchParams, awards: dict[str,
     }
 
 
-FRONT_MATTER_FIELDS = ("title", "full_name", "summary", "agency", "region", "region_code", "sectors", "year",
-                       "year_note", "tags", "language", "aliases", "stage", "status", "digital", "form",
-                       "initiator", "replicated_from", "complexity", "legal_basis", "sdgs", "updated", "verified")
-
-
 def innovation_payload(inn: Innovation, rec: RecordsFile, index: SearchIndex) -> dict[str, Any]:
     """Everything about one innovation: front matter, rendered body, replication trail, similar slugs."""
     data: dict[str, Any] = {"slug": inn.slug, "url": innovation_url(inn.slug)}
-    for name in FRONT_MATTER_FIELDS:
+    for name in fields.shown(DETAIL):  # the front matter; the rest is built here
         value = getattr(inn, name)
         if value not in (None, [], ""):
             data[name] = plain(value)
@@ -75,8 +71,6 @@ def innovation_payload(inn: Innovation, rec: RecordsFile, index: SearchIndex) ->
     awards = rec.awards
     data["awards"] = [{"award": a.award, "name": awards[a.award].name, "year": a.year, "rank": a.rank,
                        "url": a.url} for a in inn.awards if a.award in awards]
-    data["cost"] = plain(inn.cost) if inn.cost else None
-    data["contact"] = plain(inn.contact) if inn.contact else None
     data["sources"] = [plain(s) for s in inn.sources]
     data["replications"] = [plain(r) for r in inn.replications]
     data["replicated_by"] = [{"slug": r.slug, "title": r.title, "region": r.region, "year": r.year,
@@ -87,8 +81,17 @@ def innovation_payload(inn: Innovation, rec: RecordsFile, index: SearchIndex) ->
     return {k: v for k, v in data.items() if v is not None}
 
 
+ROW_START = ("slug", "title", "full_name", "summary", "agency", "region", "region_code", "year", "sectors", "awards")
+ROW_END = ("replications", "updated", "url")
+
+
+def row_columns() -> tuple[str, ...]:
+    """The keys of `listing_row`, in order: the fixed ones and the schema's listing columns between them."""
+    return (*ROW_START, *fields.shown(ROW), *ROW_END)
+
+
 def listing_row(inn: Innovation, replications: int) -> dict[str, Any]:
-    """One innovation as a flat row for listings and exports."""
+    """One innovation as a flat row for listings and exports (columns: `row_columns`)."""
     return {
         "slug": inn.slug,
         "title": inn.title,
@@ -100,11 +103,7 @@ def listing_row(inn: Innovation, replications: int) -> dict[str, Any]:
         "year": inn.year,
         "sectors": inn.sectors,
         "awards": [{"award": a.award, "year": a.year, "rank": a.rank} for a in inn.awards],
-        "stage": inn.stage or "",
-        "status": inn.status or "",
-        "digital": inn.digital,
-        "cost": inn.cost.band if inn.cost else "",
-        "complexity": inn.complexity or "",
+        **fields.row_cells(inn),
         "replications": replications,
         "updated": inn.updated.isoformat() if inn.updated else "",
         "url": innovation_url(inn.slug),

@@ -1,13 +1,24 @@
 """Jinja filters."""
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask
+
+from kb.content.fields import panel_facts
+from kb.web.i18n import current_language
 
 
 def register(app: Flask) -> None:
     """Install the template filters."""
     app.jinja_env.filters["rupiah"] = lambda n: "Rp" + f"{n:,}".replace(",", ".")
     app.jinja_env.filters["award_years"] = award_years
+    app.jinja_env.filters["facts"] = facts
+
+
+def facts(record: Any) -> list[tuple[str, str, str]]:
+    """(field, label, text) of the fact panel rows the schema table declares, in the page's language."""
+    return panel_facts(record, current_language())
 
 
 def award_years(awards: list[dict]) -> list[tuple[str, int]]:

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from kb.content.fields import cell_schema, json_schema, shown
+from kb.content.schema import DETAIL, INNOVATION_SCHEMA, ROW
 from kb.search.facets import FACETS
 from kb.search.query import MAX_PER_PAGE, MAX_RESULT_WINDOW, SORTS
 from kb.web.i18n import LANGUAGES
@@ -38,45 +40,9 @@ SCHEMAS: dict[str, Any] = {
     }, ["slug", "title", "summary", "snippet", "url", "region", "year", "sectors", "awards", "score"]),
     "FacetValue": _obj({"value": STR, "label": STR, "count": INT, "selected": {"type": "boolean"}},
                        ["value", "label", "count"]),
-    "SearchResponse": _obj({
-        "query": STR, "total": INT, "page": INT, "per_page": INT, "sort": {"enum": list(SORTS)},
-        "filters": {"type": "object", "additionalProperties": {"type": "array", "items": STR}},
-        "suggestion": NULLABLE_STR, "corrected": NULLABLE_STR,
-        "results": {"type": "array", "items": _ref("SearchResult")},
-        "facets": _obj({name: {"type": "array", "items": _ref("FacetValue")} for name in FACETS}),
-    }, ["query", "total", "page", "per_page", "results", "facets", "suggestion"]),
-    "InnovationRow": _obj({
-        "slug": STR, "title": STR, "full_name": STR, "summary": STR, "agency": STR, "region": STR,
-        "region_code": STR, "year": INT, "sectors": {"type": "array", "items": STR},
-        "awards": {"type": "array", "items": _ref("AwardRef")}, "stage": STR, "status": STR,
-        "digital": {"type": ["boolean", "null"]}, "cost": STR, "complexity": STR, "replications": INT,
-        "updated": STR, "url": {"type": "string", "format": "uri"},
-    }, ["slug", "title", "summary", "region", "year", "sectors", "url"]),
     "InnovationList": _obj({"total": INT, "page": INT, "per_page": INT,
                             "results": {"type": "array", "items": _ref("InnovationRow")}},
                            ["total", "page", "per_page", "results"]),
-    "Innovation": _obj({
-        "slug": STR, "url": STR, "title": STR, "full_name": STR, "summary": STR, "agency": STR, "region": STR,
-        "region_code": STR, "sectors": {"type": "array", "items": STR},
-        "sector_labels": {"type": "array", "items": STR}, "year": INT, "year_note": STR,
-        "tags": {"type": "array", "items": STR}, "language": {"enum": ["id", "en"]},
-        "aliases": {"type": "array", "items": STR}, "stage": STR, "status": STR, "digital": {"type": "boolean"},
-        "form": STR, "initiator": STR, "replicated_from": STR, "complexity": STR,
-        "legal_basis": {"type": "array", "items": STR}, "sdgs": {"type": "array", "items": INT},
-        "updated": {"type": "string", "format": "date"}, "verified": {"type": "string", "format": "date"},
-        "awards": {"type": "array", "items": _ref("AwardRef")},
-        "cost": _obj({"band": STR, "amount_idr": INT, "note": STR}),
-        "contact": _obj({"name": STR, "office": STR, "email": STR, "phone": STR, "url": STR}),
-        "sources": {"type": "array", "items": _obj({"title": STR, "url": STR, "date": STR}, ["title"])},
-        "replications": {"type": "array", "items": _obj({"region": STR, "region_code": STR, "year": INT,
-                                                         "agency": STR, "proof": STR, "innovation": STR},
-                                                        ["region"])},
-        "replicated_by": {"type": "array", "items": _obj({"slug": STR, "title": STR, "region": STR,
-                                                          "year": INT, "url": STR})},
-        "replication_count": INT, "similar": {"type": "array", "items": STR},
-        "html": {"type": "string", "description": "sanitized HTML of the Markdown body"},
-    }, ["slug", "url", "title", "summary", "agency", "region", "sectors", "year", "html", "similar",
-        "replications", "replicated_by"]),
     "AwardList": _obj({"awards": {"type": "array", "items": _obj({
         "slug": STR, "name": STR, "organizer": STR, "url": NULLABLE_STR, "innovations": INT, "page": STR,
         "years": {"type": "array", "items": _obj({"year": INT, "innovations": INT})}},
@@ -95,6 +61,40 @@ SCHEMAS: dict[str, Any] = {
 }
 
 
+def _field_schemas() -> dict[str, Any]:
+    """The schemas whose properties follow the content schema table: facets, listing columns, detail fields."""
+    detail = {name: json_schema(INNOVATION_SCHEMA[name]) for name in shown(DETAIL)}
+    row = {name: cell_schema(INNOVATION_SCHEMA[name]) for name in shown(ROW)}
+    return {
+        "SearchResponse": _obj({
+            "query": STR, "total": INT, "page": INT, "per_page": INT, "sort": {"enum": list(SORTS)},
+            "filters": {"type": "object", "additionalProperties": {"type": "array", "items": STR}},
+            "suggestion": NULLABLE_STR, "corrected": NULLABLE_STR,
+            "results": {"type": "array", "items": _ref("SearchResult")},
+            "facets": _obj({name: {"type": "array", "items": _ref("FacetValue")} for name in FACETS}),
+        }, ["query", "total", "page", "per_page", "results", "facets", "suggestion"]),
+        "InnovationRow": _obj({
+            "slug": STR, "title": STR, "full_name": STR, "summary": STR, "agency": STR, "region": STR,
+            "region_code": STR, "year": INT, "sectors": {"type": "array", "items": STR},
+            "awards": {"type": "array", "items": _ref("AwardRef")}, **row, "replications": INT,
+            "updated": STR, "url": {"type": "string", "format": "uri"},
+        }, ["slug", "title", "summary", "region", "year", "sectors", "url"]),
+        "Innovation": _obj({
+            "slug": STR, "url": STR, **detail, "sector_labels": {"type": "array", "items": STR},
+            "awards": {"type": "array", "items": _ref("AwardRef")},
+            "sources": {"type": "array", "items": _obj({"title": STR, "url": STR, "date": STR}, ["title"])},
+            "replications": {"type": "array", "items": _obj({"region": STR, "region_code": STR, "year": INT,
+                                                             "agency": STR, "proof": STR, "innovation": STR},
+                                                            ["region"])},
+            "replicated_by": {"type": "array", "items": _obj({"slug": STR, "title": STR, "region": STR,
+                                                              "year": INT, "url": STR})},
+            "replication_count": INT, "similar": {"type": "array", "items": STR},
+            "html": {"type": "string", "description": "sanitized HTML of the Markdown body"},
+        }, ["slug", "url", "title", "summary", "agency", "region", "sectors", "year", "html", "similar",
+            "replications", "replicated_by"]),
+    }
+
+
 def _param(name: str, description: str, schema: dict[str, Any], many: bool = False,
            max_items: int | None = None) -> dict[str, Any]:
     param: dict[str, Any] = {"name": name, "in": "query", "required": False, "description": description}
@@ -108,21 +108,31 @@ def _param(name: str, description: str, schema: dict[str, Any], many: bool = Fal
 
 LANG = _param("lang", "Language of labels (sector and facet labels); anything else is a 400.",
               {"enum": list(LANGUAGES), "default": LANGUAGES[0]})
-FILTER_PARAMS = [
+_FILTER_PARAMS = [
     _param("q", "Search words; quotes for phrases. Cut at 500 characters. Empty: everything.", STR),
-    *[_param(name, f"Filter on facet '{name}' (repeat for OR; empty values are ignored).",
-             {"type": "string", "maxLength": MAX_FILTER_CHARS}, many=True, max_items=MAX_FILTER_VALUES)
-      for name in FACETS],
     _param("sort", "Result order.", {"enum": list(SORTS), "default": "relevance"}),
     LANG,
 ]
-SEARCH_PARAMS = [
-    *FILTER_PARAMS,
+_PAGE_PARAMS = [
     _param("page", f"1-based page. With per_page at most {MAX_PER_PAGE}, the first {MAX_RESULT_WINDOW} "
            "results are reachable.", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}),
     _param("per_page", "Results per page.", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE,
                                              "default": DEFAULT_PER_PAGE}),
 ]
+
+
+def filter_params() -> list[dict[str, Any]]:
+    """q, a filter parameter for each facet of the content schema (read now: the table can grow), sort
+    and lang: what the search, the listing and the exports accept."""
+    facets = [_param(name, f"Filter on facet '{name}' (repeat for OR; empty values are ignored).",
+                     {"type": "string", "maxLength": MAX_FILTER_CHARS}, many=True, max_items=MAX_FILTER_VALUES)
+              for name in FACETS]
+    return [*_FILTER_PARAMS[:1], *facets, *_FILTER_PARAMS[1:]]
+
+
+def search_params() -> list[dict[str, Any]]:
+    """The filter parameters and paging."""
+    return [*filter_params(), *_PAGE_PARAMS]
 
 
 def _ok(schema: str, description: str, media: str = "application/json") -> dict[str, Any]:
@@ -139,16 +149,17 @@ EXPORT_SUMMARY = ("Whole catalogue or current query and filters as {fmt}: every 
 
 def openapi_document(server: str) -> dict[str, Any]:
     """The OpenAPI 3.1 document, with `server` as the base URL."""
+    filters, params = filter_params(), search_params()
     return {
         "openapi": "3.1.0",
         "info": {"title": "Lumbung Inovasi API", "version": "1.0.0",
                  "description": "Read-only access to Indonesian public-service innovations. CORS is open for GET."},
         "servers": [{"url": server}],
         "paths": {
-            "/api/v1/search": {"get": {"summary": "Search with facets", "parameters": SEARCH_PARAMS,
+            "/api/v1/search": {"get": {"summary": "Search with facets", "parameters": params,
                                        "responses": {"200": _ok("SearchResponse", "Search results"), **BAD}}},
             "/api/v1/innovations": {"get": {"summary": "List innovations (filters, pagination)",
-                                            "parameters": SEARCH_PARAMS,
+                                            "parameters": params,
                                             "responses": {"200": _ok("InnovationList", "Innovations"), **BAD}}},
             "/api/v1/innovations/{slug}": {"get": {
                 "summary": "One innovation: all fields, rendered HTML, replication trail, similar slugs",
@@ -165,12 +176,12 @@ def openapi_document(server: str) -> dict[str, Any]:
             "/api/v1/suggest": {"get": {"summary": "Autocomplete on titles and full names",
                                         "parameters": [_param("q", "Typed prefix", STR), LANG],
                                         "responses": {"200": _ok("Suggestions", "Suggestions"), **BAD}}},
-            "/api/v1/export.json": {"get": {"summary": EXPORT_SUMMARY.format(fmt="JSON"), "parameters": FILTER_PARAMS,
+            "/api/v1/export.json": {"get": {"summary": EXPORT_SUMMARY.format(fmt="JSON"), "parameters": filters,
                                             "responses": {"200": _ok("Export", "Export"), **BAD}}},
-            "/api/v1/export.csv": {"get": {"summary": EXPORT_SUMMARY.format(fmt="CSV"), "parameters": FILTER_PARAMS,
+            "/api/v1/export.csv": {"get": {"summary": EXPORT_SUMMARY.format(fmt="CSV"), "parameters": filters,
                                            "responses": {"200": {"description": "CSV with a header row",
                                                                  "content": {"text/csv": {"schema": STR}}},
                                                          **BAD}}},
         },
-        "components": {"schemas": SCHEMAS},
+        "components": {"schemas": {**SCHEMAS, **_field_schemas()}},
     }
