@@ -350,11 +350,15 @@ def _links_of(doc: Document, slug: str, display: str, ok: bool) -> Links:
 
 
 def display_path(path: Path) -> str:
-    """A content path as messages show it: relative to the working folder when inside it."""
+    """A content path as messages show it: relative to the working folder when inside it. (String work,
+    not `Path.relative_to`: it runs for every file of a catalogue on every publish.)"""
+    text = str(path)
     try:
-        return str(path.relative_to(Path.cwd()))
-    except (ValueError, OSError):  # outside the working directory, or the working directory is gone
-        return str(path)
+        cwd = os.getcwd()
+    except OSError:  # the working directory is gone
+        return text
+    prefix = cwd.rstrip(os.sep) + os.sep
+    return text[len(prefix):] if text.startswith(prefix) else text
 
 
 def _sources(values: list[dict[str, Any]] | None) -> list[Source]:

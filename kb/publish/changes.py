@@ -78,6 +78,7 @@ class Plan:
     changed_files: list[str] = field(default_factory=list)  # rel paths whose file facts must be written
     removed_files: list[str] = field(default_factory=list)
     awards_changed: bool = False
+    _issues: list[Issue] | None = field(default=None, repr=False)
 
     @property
     def has_changes(self) -> bool:
@@ -86,6 +87,11 @@ class Plan:
 
     def issues(self) -> list[Issue]:
         """Every problem, per-file and cross-file, sorted by path and line, paths as messages show them."""
+        if self._issues is None:
+            self._issues = self._collect_issues()
+        return self._issues
+
+    def _collect_issues(self) -> list[Issue]:
         out: list[Issue] = []
         for rel, found in self.file_problems.items():
             shown = display_path(self.root / rel)

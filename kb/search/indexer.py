@@ -66,12 +66,15 @@ def create(folder: Path) -> Any:
     return whoosh_index.create_in(str(folder), get_schema())
 
 
+SEGMENT_SPELLING = "spelling-{}.json"  # one per Whoosh segment: as immutable as the segment itself
+
+
 def link_from(source: Path, folder: Path) -> Any:
     """The index of `source` in `folder`, sharing its files: Whoosh never changes a segment file or a TOC
     once written (a commit writes new ones), so hard links are an exact, instant copy that a writer in
     `folder` can then change without touching `source`."""
     for path in source.iterdir():
-        if path.name.startswith(("MAIN_", "_MAIN_")) and "WRITELOCK" not in path.name:
+        if path.name.startswith(("MAIN_", "_MAIN_", "spelling-")) and "WRITELOCK" not in path.name:
             try:
                 os.link(path, folder / path.name)
             except OSError:  # e.g. a file system without hard links
@@ -83,13 +86,36 @@ def link_from(source: Path, folder: Path) -> Any:
 
 def write_spelling(ix: Any, folder: Path) -> None:
     """The spelling vocabulary of the index as committed, next to it (readers load it instead of walking
-    the term dictionary). Made from the whole new index every time: never carried over."""
+    the term dictionary). Made from the whole new index every time, segment by segment: a segment never
+    changes once written, so its vocabulary (kept beside it, and linked into the next generation with it)
+    is provably the same; only new segments are read. Frequencies are summed over segments, as Whoosh's
+    own multi-segment reader does."""
+    freq: dict[str, int] = {}
+    stems: set[str] = set()
+    live: set[str] = set()
     with ix.reader() as reader:
-        freq, stems = spelling.vocabulary(reader)
-    tmp = folder / (SPELLING_FILE + ".tmp")
-    tmp.write_text(json.dumps({"freq": freq, "stems": sorted(stems)}, ensure_ascii=False, separators=(",", ":")),
-                   encoding="utf-8")
-    os.replace(tmp, folder / SPELLING_FILE)
+        for leaf, _ in reader.leaf_readers():
+            part = folder / SEGMENT_SPELLING.format(leaf.segment().segment_id())
+            live.add(part.name)
+            try:
+                data = json.loads(part.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                words, roots = spelling.vocabulary(leaf)
+                data = {"freq": words, "stems": sorted(roots)}
+                _write_json(part, data)
+            for word, count in data["freq"].items():
+                freq[word] = freq.get(word, 0) + count
+            stems.update(data["stems"])
+    for stale in folder.glob(SEGMENT_SPELLING.format("*")):  # segments merged away
+        if stale.name not in live:
+            stale.unlink()
+    _write_json(folder / SPELLING_FILE, {"freq": freq, "stems": sorted(stems)})
+
+
+def _write_json(path: Path, data: Any) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    os.replace(tmp, path)
 
 
 def read_spelling(folder: Path) -> tuple[dict[str, int], set[str]] | None:
