@@ -185,12 +185,12 @@ def main(argv: list[str] | None = None) -> int:
     procs: list[subprocess.Popen] = []
     with tempfile.TemporaryDirectory() as tmp:
         base = args.url
-        if base is None:
-            port = free_port()
-            procs.append(start_sync(Path(args.content_dir), Path(tmp) / "index"))
-            procs.append(start_gunicorn(Path(args.content_dir), Path(tmp) / "index", args.workers, port))
-            base = f"http://127.0.0.1:{port}"
         try:
+            if base is None:
+                port = free_port()
+                procs.append(start_sync(Path(args.content_dir), Path(tmp) / "index"))
+                procs.append(start_gunicorn(Path(args.content_dir), Path(tmp) / "index", args.workers, port))
+                base = f"http://127.0.0.1:{port}"
             figures = run_load(base, args.clients, args.seconds, args.requests)
         finally:
             for proc in procs:
