@@ -70,6 +70,7 @@ def test_a_typo_in_a_published_file_keeps_its_last_good_version(content_dir, tmp
     assert page.status_code == 200 and "SIMPADU-PMI" in page.get_data(as_text=True)
     assert "gagal validasi" not in page.get_data(as_text=True)
     assert public.test_client().get("/api/v1/search?q=simpadu").get_json()["total"] >= 1  # still searchable
+    assert public.test_client().get("/inovasi/simpadu").headers["Location"].endswith("/inovasi/simpadu-pmi")
     preview = editors.test_client().get("/inovasi/simpadu-pmi").get_data(as_text=True)
     assert "gagal validasi" in preview and "invalid YAML" in preview
     checked = CliRunner().invoke(cli, ["check", "--content-dir", str(content_dir), "--index-dir", str(index_dir)])

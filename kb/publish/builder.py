@@ -179,7 +179,12 @@ def _write_facts(plan: Plan, rw: records.RecordsWriter) -> None:
     for shown, found in plan.cross.issues.items():
         rw.set_problems(rel_of.get(os.path.abspath(shown), shown), "cross", found)
     rw.set_awards(plan.awards.values())
-    rw.set_aliases(plan.cross.aliases)
+    aliases = dict(plan.cross.aliases)
+    if plan.previous is not None:  # a record kept at its last good version keeps its former slugs too
+        for alias, slug in plan.previous.aliases().items():
+            if slug in plan.stale and alias not in aliases and alias not in plan.cross.valid:
+                aliases[alias] = slug
+    rw.set_aliases(aliases)
     issues = plan.issues()
     errors = sum(i.is_error for i in issues)
     rw.set_meta({"content_root": str(plan.root.resolve()), "files": len(plan.files), "errors": errors,

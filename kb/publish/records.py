@@ -336,6 +336,10 @@ class RecordsFile:
         """slug -> (title, region) for links to other records."""
         return {inn.slug: (inn.title, inn.region) for inn in self.many(sorted(set(slugs)))}
 
+    def aliases(self) -> dict[str, str]:
+        """alias -> slug of every former slug."""
+        return dict(self._rows("SELECT alias, slug FROM alias"))
+
     def canonical_slug(self, slug: str) -> str | None:
         """The canonical slug for a slug, a former slug (alias) or a case variant of either."""
         key = slug.strip().lower()
