@@ -12,10 +12,10 @@ answer through the HTTP JSON API. For ours:
 - the full build, `python3 run.py index --rebuild` as its own process: write-ups/s, peak RSS, the number of
   index segments it leaves (one is the target);
 - a site started on that index (`start_site`): time to the first answered search; search latency p50/p95/p99
-  over 240 fixed queries from one client; an author's edit (a word changed in one write-up's body and one
-  in its title, and a new write-up added) timed until the search API returns all three, through the site's
-  content watcher; then the RSS (peak, and private/file-backed now) of every process of the site: web
-  worker(s), gunicorn master, sync process;
+  over 240 fixed queries from one client, and for 20 words no write-up has; an author's edit (a word
+  changed in one write-up's body and one in its title, and a new write-up added) timed until the search
+  API returns all three, through the site's content watcher; then the RSS (peak, and private/file-backed
+  now) of every process of the site: web worker(s), gunicorn master, sync process;
 - the same edit through `python3 run.py index` on a site that does not follow the content folder (process
   start, content load and indexing included);
 - throughput with 8 concurrent clients on two workers.
@@ -31,6 +31,7 @@ import http.client
 import json
 import os
 import platform
+import random
 import shutil
 import signal
 import sqlite3
@@ -41,6 +42,7 @@ import tempfile
 import threading
 import time
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -265,34 +267,54 @@ def throughput(port: int, paths: list[str], clients: int, seconds: float) -> flo
     return sum(done) / (time.perf_counter() - started)
 
 
-def searchable(port: int, edit: Edit, found: set[str]) -> bool:
-    """Whether the search API returns every edited word in the write-up it was put in (and, for a title
-    word, in that result's title). `found` keeps the words already seen."""
-    for word, (slug, in_title) in edit.expect.items():
-        if word in found:
-            continue
-        status, body = get(port, "/api/v1/search?" + urllib.parse.urlencode({"q": word, "per_page": 10}))
-        if status != 200:
-            return False
-        hits = [r for r in json.loads(body)["results"] if r["slug"] == slug]
-        if not hits or (in_title and word not in hits[0]["title"].lower()):
-            return False
-        found.add(word)
-    return True
+def returns(port: int, word: str, slug: str, in_title: bool) -> bool:
+    """Whether a search for `word` returns write-up `slug` (and, for a title word, with it in its title)."""
+    status, body = get(port, "/api/v1/search?" + urllib.parse.urlencode({"q": word, "per_page": 10}))
+    if status != 200:
+        return False
+    hits = [r for r in json.loads(body)["results"] if r["slug"] == slug]
+    return bool(hits) and (not in_title or word in hits[0]["title"].lower())
 
 
-def time_edit(corpus: Path, port: int, attempt: int, apply: callable | None = None,
-              deadline_s: float = 900) -> tuple[float, object]:
-    """Make the edit (then `apply()`, e.g. run the indexer); seconds until all of it is searchable."""
+@dataclass
+class EditTiming:
+    all_s: float  # until the search API has returned all three changes
+    first_s: float  # until it returned the first of them
+    probe_ms: float  # median duration of a search that did not find its word yet
+    extra: object = None  # what `apply` returned
+
+
+def time_edit(corpus: Path, port: int, attempt: int, apply: Callable[[], object] | None = None,
+              deadline_s: float = 900) -> EditTiming:
+    """Make the edit (then `apply()`, e.g. run the indexer) and search for its words in turn (one search
+    at a time, every 20 ms) until each has been returned once. Each figure ends when the answer that
+    returned the word arrived: a search for a word the index does not know yet is not free (see probe_ms)."""
     started = time.perf_counter()
     edit = edit_corpus(corpus, attempt)
     extra = apply() if apply else None
-    found: set[str] = set()
-    while not searchable(port, edit, found):
+    found: dict[str, float] = {}
+    probes: list[float] = []
+    while len(found) < len(edit.expect):
+        for word, (slug, in_title) in edit.expect.items():
+            if word in found:
+                continue
+            asked = time.perf_counter()
+            if returns(port, word, slug, in_title):
+                found[word] = time.perf_counter() - started
+            else:
+                probes.append((time.perf_counter() - asked) * 1000)
         if time.perf_counter() - started > deadline_s:
             raise RuntimeError(f"edit {attempt} not searchable after {deadline_s} s")
         time.sleep(0.02)
-    return time.perf_counter() - started, extra
+    return EditTiming(round(max(found.values()), 2), round(min(found.values()), 2),
+                      round(statistics.median(probes), 1) if probes else 0.0, extra)
+
+
+def unknown_words(n: int = 20, seed: int = 5) -> list[str]:
+    """Words in no write-up (the generator never writes "zx"): a search that finds nothing."""
+    rng = random.Random(seed)
+    return ["zx" + "".join(rng.choice("bcdfgklmnprstw") + rng.choice("aeiou") for _ in range(rng.randint(2, 4)))
+            for _ in range(n)]
 
 
 # -- ours ------------------------------------------------------------------------------------------------
@@ -341,12 +363,16 @@ def measure_ours(corpus: Path, work: Path, queries: list[dict], args: argparse.N
         lat = latencies(site.port, our_paths(queries))
         out.update(p50_ms=round(percentile(lat, 50), 1), p95_ms=round(percentile(lat, 95), 1),
                    p99_ms=round(percentile(lat, 99), 1))
+        nothing = latencies(site.port, our_paths([{"q": w, "filters": {}} for w in unknown_words()]))
+        out["nothing_p50_ms"] = round(percentile(nothing, 50), 1)
         watch = []
         for attempt in range(EDITS):
-            watch.append(round(time_edit(corpus, site.port, attempt)[0], 2))
+            watch.append(time_edit(corpus, site.port, attempt))
             time.sleep(1)  # let the sync process finish writing the records before the next edit
-        out["edit_watch_s"] = statistics.median(watch)
-        out["edit_watch_all_s"] = watch
+        out["edit_watch_s"] = statistics.median(t.all_s for t in watch)
+        out["edit_watch_first_s"] = statistics.median(t.first_s for t in watch)
+        out["edit_watch_all_s"] = [t.all_s for t in watch]
+        out["edit_probe_ms"] = statistics.median(t.probe_ms for t in watch)
         out["memory"] = site_memory(site)
     finally:
         site.stop()
@@ -357,15 +383,12 @@ def measure_ours(corpus: Path, work: Path, queries: list[dict], args: argparse.N
     try:
         wait_until_answers(site.port, "/api/v1/search?q=desa")
         wait_until_content_checked(site.port, site.launched_at)
-        via_index, index_rss = [], []
-        for attempt in range(EDITS, 2 * EDITS):
-            seconds, (_, rss) = time_edit(corpus, site.port, attempt,
-                                          apply=lambda: run_measured([PY, RUN_PY, "index"], env))
-            via_index.append(round(seconds, 2))
-            index_rss.append(rss)
-        out["edit_index_s"] = statistics.median(via_index)
-        out["edit_index_all_s"] = via_index
-        out["index_edit_peak_rss_mb"] = round(max(index_rss))
+        via_index = [time_edit(corpus, site.port, attempt, apply=lambda: run_measured([PY, RUN_PY, "index"], env))
+                     for attempt in range(EDITS, 2 * EDITS)]
+        out["edit_index_s"] = statistics.median(t.all_s for t in via_index)
+        out["edit_index_all_s"] = [t.all_s for t in via_index]
+        out["index_process_s"] = round(statistics.median(t.extra[0] for t in via_index), 2)
+        out["index_edit_peak_rss_mb"] = round(max(t.extra[1] for t in via_index))
     finally:
         site.stop()
 
@@ -442,6 +465,7 @@ def measure_datasette(corpus: Path, work: Path, queries: list[dict], args: argpa
         paths = datasette_paths(queries)
         latencies(port, datasette_paths(make_queries(20, seed=99)))
         lat = latencies(port, paths)
+        nothing = latencies(port, datasette_paths([{"q": w, "filters": {}} for w in unknown_words()]))
         rps = throughput(port, paths, args.clients, args.seconds) if args.seconds > 0 else None
         mem = memory(server.pid)
     finally:
@@ -454,6 +478,7 @@ def measure_datasette(corpus: Path, work: Path, queries: list[dict], args: argpa
     return {"build_s": round(build_s, 2), "docs_per_s": round(n / build_s, 1), "index_mb": round(db.stat().st_size / 2**20, 1),
             "startup_s": round(startup, 2), "p50_ms": round(percentile(lat, 50), 1),
             "p95_ms": round(percentile(lat, 95), 1), "p99_ms": round(percentile(lat, 99), 1),
+            "nothing_p50_ms": round(percentile(nothing, 50), 1),
             "throughput_rps": None if rps is None else round(rps, 1), "memory": {"web": mem}}
 
 
@@ -464,9 +489,13 @@ ROWS = [
     ("index_mb", "index size incl. records file (MB)"), ("startup_s", "start-up to the first answered search (s)"),
     ("content_checked_s", "start-up until the sync process has read all content (s)"),
     ("p50_ms", "search p50 (ms)"), ("p95_ms", "search p95 (ms)"), ("p99_ms", "search p99 (ms)"),
+    ("nothing_p50_ms", "search for a word in no write-up, p50 of 20 (ms)"),
     ("throughput_rps", "throughput, 8 clients, 2 workers (req/s)"),
-    ("edit_watch_s", "edit searchable via the content watcher (s, median of 3)"),
-    ("edit_index_s", "edit searchable via `run.py index` (s, median of 3)"),
+    ("edit_watch_s", "edit searchable via the content watcher: all three changes (s, median of 3)"),
+    ("edit_watch_first_s", "edit searchable via the content watcher: the first change (s, median of 3)"),
+    ("edit_probe_ms", "a search for an edited word before it is indexed (ms, median)"),
+    ("edit_index_s", "edit searchable via `run.py index`: all three changes (s, median of 3)"),
+    ("index_process_s", "`run.py index` after an edit: its run time (s)"),
     ("index_edit_peak_rss_mb", "`run.py index` after an edit: peak RSS (MB)"),
     ("segments_after_edits", "index segments after the 3 watcher edits"),
     ("memory.web_worker.peak", "web worker: peak RSS (MB)"),
@@ -520,7 +549,9 @@ def combine(runs: list[dict]) -> dict:
             return {k: walk([v.get(k) for v in values if isinstance(v, dict)]) for k in first}
         numbers = [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
         if len(numbers) == len(values) and numbers:
-            return round(statistics.median(numbers), 2)
+            middle = statistics.median(numbers)
+            whole = all(isinstance(v, int) for v in numbers) and float(middle).is_integer()
+            return int(middle) if whole else round(middle, 2)
         return first
     merged = walk(runs)
     if len(runs) > 1:
@@ -529,9 +560,20 @@ def combine(runs: list[dict]) -> dict:
     return merged
 
 
+def summarize(runs: list[dict]) -> dict:
+    """Medians over the runs of one size: ours (with the derived figures), Datasette, derived."""
+    out = {"ours": combine([{**r["ours"], **r["derived"]} for r in runs])}
+    if all("datasette" in r for r in runs):
+        out["datasette"] = combine([r["datasette"] for r in runs])
+    out["derived"] = {k: out["ours"].get(k) for k in runs[0]["derived"]}
+    return out
+
+
 def fmt(value: object) -> str:
     if value is None:
         return "—"
+    if isinstance(value, float) and value.is_integer() and abs(value) >= 10:
+        value = int(value)  # a median of whole numbers (MB, segments)
     if isinstance(value, float):
         return f"{value:,.2f}" if value < 10 else f"{value:,.1f}" if value < 1000 else f"{value:,.0f}"
     return f"{value:,}" if isinstance(value, int) else str(value)
@@ -598,7 +640,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=10.0, help="throughput duration (0: skip)")
     parser.add_argument("--no-datasette", action="store_true")
     parser.add_argument("--out", default="latest", help="results file name (bench/results/<out>.md/.json)")
+    parser.add_argument("--render", metavar="JSON", help="only write the Markdown of an earlier results file")
     args = parser.parse_args(argv)
+    if args.render:
+        source = Path(args.render)
+        results = json.loads(source.read_text())
+        for entry in results["sizes"].values():
+            entry.update(summarize(entry["runs"]))
+        source.write_text(json.dumps(results, indent=1))
+        source.with_suffix(".md").write_text(to_markdown(results) + "\n")
+        return 0
     sizes = [int(s) for s in args.sizes.split(",") if s] + ([100_000] if args.full else [])
     queries = make_queries(args.queries)
     results = {"machine": machine(), "date": time.strftime("%Y-%m-%d %H:%M"), "server": args.server,
@@ -624,10 +675,7 @@ def main(argv: list[str] | None = None) -> int:
                     pair["datasette"] = measure_datasette(corpus, work, queries, args)
                 pair["derived"] = derived(pair["ours"], pair.get("datasette"))
                 runs.append(pair)
-            entry = {"corpus": corpus_info, "runs": runs, "ours": combine([{**r["ours"], **r["derived"]} for r in runs])}
-            if not args.no_datasette:
-                entry["datasette"] = combine([r["datasette"] for r in runs])
-            entry["derived"] = {k: entry["ours"].get(k) for k in runs[0]["derived"]}
+            entry = {"corpus": corpus_info, "runs": runs, **summarize(runs)}
             results["sizes"][str(n)] = entry
         print(to_markdown({**results, "sizes": {str(n): entry}}))
         (RESULTS / f"{args.out}.json").write_text(json.dumps(results, indent=1))  # after every size: kept if later ones fail
