@@ -12,7 +12,9 @@ answer through the HTTP JSON API. For ours:
 - the full build, `python3 run.py index --rebuild` as its own process: write-ups/s, peak RSS, the number of
   index segments it leaves (one is the target);
 - a site started on that index (`start_site`): time to the first answered search; search latency p50/p95/p99
-  over 240 fixed queries from one client, and for 20 words no write-up has; an author's edit (a word
+  over 720 fixed queries from one client, in blocks of 24 sent to ours and then to Datasette (both
+  servers up, so that load from elsewhere on the machine hits both alike), and for 20 words no write-up
+  has; an author's edit (a word
   changed in one write-up's body and one in its title, and a new write-up added) timed until the search
   API returns all three, through the site's content watcher; then the RSS (peak, and private/file-backed
   now) of every process of the site: web worker(s), gunicorn master, sync process;
@@ -20,7 +22,7 @@ answer through the HTTP JSON API. For ours:
   start, content load and indexing included);
 - throughput with 8 concurrent clients on two workers.
 
-For Datasette: the build into SQLite FTS5, start-up, the same latencies and throughput, and RSS. Prints
+For Datasette: the build into SQLite FTS5, start-up, the latencies above, throughput, and RSS. Prints
 side-by-side tables and the targets met or missed, and writes bench/results/<out>.md and .json.
 """
 from __future__ import annotations
@@ -340,17 +342,24 @@ def dir_mb(path: Path) -> float:
     return round(sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 2**20, 1)
 
 
-def measure_ours(corpus: Path, work: Path, queries: list[dict], args: argparse.Namespace) -> dict:
+def measure(corpus: Path, work: Path, queries: list[dict], args: argparse.Namespace) -> dict:
+    """Ours, and Datasette unless --no-datasette. Latencies are measured with both servers up, blocks of
+    queries sent to one then the other, so that load from elsewhere on the machine hits both alike."""
     index_dir = work / "index"
     shutil.rmtree(index_dir, ignore_errors=True)
     env = dict(os.environ, KB_NO_VENV="1", KB_CONTENT_DIR=str(corpus), KB_INDEX_DIR=str(index_dir))
     n = sum(1 for _ in (corpus / "innovations").glob("*.md"))
     out: dict = {}
+    ds: dict | None = None if args.no_datasette else {}
 
-    print("  full build ...", file=sys.stderr)
+    print("  full builds ...", file=sys.stderr)
     build_s, build_rss = run_measured([PY, RUN_PY, "index", "--rebuild"], env)
     out.update(build_s=round(build_s, 2), docs_per_s=round(n / build_s, 1), build_peak_rss_mb=round(build_rss),
                segments=segment_count(index_dir), index_mb=dir_mb(index_dir))
+    if ds is not None:
+        db = work / "bench.db"
+        seconds = build_sqlite(corpus, db)
+        ds.update(build_s=round(seconds, 2), docs_per_s=round(n / seconds, 1), index_mb=round(db.stat().st_size / 2**20, 1))
 
     print("  site following the content: start-up, latency, edits ...", file=sys.stderr)
     site = start_site(env, work / "site.log", workers=1, follow=True, server=args.server)
@@ -359,12 +368,25 @@ def measure_ours(corpus: Path, work: Path, queries: list[dict], args: argparse.N
         out["startup_s"] = round(time.time() - site.launched_at, 2)
         wait_until_content_checked(site.port, site.launched_at)
         out["content_checked_s"] = round(time.time() - site.launched_at, 2)
-        latencies(site.port, our_paths(make_queries(20, seed=99)))  # warm-up on other queries
-        lat = latencies(site.port, our_paths(queries))
-        out.update(p50_ms=round(percentile(lat, 50), 1), p95_ms=round(percentile(lat, 95), 1),
-                   p99_ms=round(percentile(lat, 99), 1))
-        nothing = latencies(site.port, our_paths([{"q": w, "filters": {}} for w in unknown_words()]))
-        out["nothing_p50_ms"] = round(percentile(nothing, 50), 1)
+        servers = [(site.port, our_paths)]
+        datasette = None
+        if ds is not None:
+            datasette, port, ds["startup_s"] = start_datasette(work / "bench.db", work)
+            servers.append((port, datasette_paths))
+        try:
+            for port, paths in servers:
+                latencies(port, paths(make_queries(20, seed=99)))  # warm-up on other queries
+            timed = paired_latencies([(port, paths(queries)) for port, paths in servers], args.passes)
+            nothing = paired_latencies([(port, paths([{"q": w, "filters": {}} for w in unknown_words()]))
+                                        for port, paths in servers], 1)
+            for result, lat, none in zip([out, ds], timed, nothing):
+                result.update(p50_ms=round(percentile(lat, 50), 1), p95_ms=round(percentile(lat, 95), 1),
+                              p99_ms=round(percentile(lat, 99), 1), nothing_p50_ms=round(percentile(none, 50), 1))
+            if datasette is not None:
+                ds["memory"] = {"web": memory(datasette.pid)}
+        finally:
+            if datasette is not None:
+                stop_process(datasette)
         watch = []
         for attempt in range(EDITS):
             watch.append(time_edit(corpus, site.port, attempt))
@@ -401,7 +423,46 @@ def measure_ours(corpus: Path, work: Path, queries: list[dict], args: argparse.N
             out["throughput_rps"] = round(throughput(site.port, our_paths(queries), args.clients, args.seconds), 1)
         finally:
             site.stop()
+        if ds is not None:
+            datasette, port, _ = start_datasette(work / "bench.db", work)
+            try:
+                ds["throughput_rps"] = round(throughput(port, datasette_paths(queries), args.clients, args.seconds), 1)
+            finally:
+                stop_process(datasette)
+    return {"ours": out, **({"datasette": ds} if ds is not None else {})}
+
+
+def paired_latencies(servers: list[tuple[int, list[str]]], passes: int, block: int = 24) -> list[list[float]]:
+    """Milliseconds per request for each server, one request at a time: the queries go in blocks of
+    `block`, each block to every server in turn (`passes` times over the list). Blocks, not single
+    queries, so that each server runs with its CPU caches warm, as it would alone."""
+    conns = [http.client.HTTPConnection("127.0.0.1", port, timeout=120) for port, _ in servers]
+    out: list[list[float]] = [[] for _ in servers]
+    try:
+        for _ in range(passes):
+            for first in range(0, len(servers[0][1]), block):
+                for k, (conn, (_, paths)) in enumerate(zip(conns, servers)):
+                    for path in paths[first:first + block]:
+                        started = time.perf_counter()
+                        conn.request("GET", path)
+                        resp = conn.getresponse()
+                        resp.read()
+                        if resp.status != 200:
+                            raise RuntimeError(f"{resp.status} on {path}")
+                        out[k].append((time.perf_counter() - started) * 1000)
+    finally:
+        for conn in conns:
+            conn.close()
     return out
+
+
+def stop_process(proc: subprocess.Popen) -> None:
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 # -- Datasette -------------------------------------------------------------------------------------------
@@ -446,11 +507,9 @@ def build_sqlite(corpus: Path, db: Path) -> float:
     return time.perf_counter() - started
 
 
-def measure_datasette(corpus: Path, work: Path, queries: list[dict], args: argparse.Namespace) -> dict:
+def start_datasette(db: Path, work: Path) -> tuple[subprocess.Popen, int, float]:
+    """Datasette serving the database read-only: (process, port, seconds until its first answered search)."""
     exe = ensure_datasette()
-    db = work / "bench.db"
-    build_s = build_sqlite(corpus, db)
-    n = sum(1 for _ in (corpus / "innovations").glob("*.md"))
     metadata = work / "metadata.json"
     metadata.write_text(json.dumps({"databases": {"bench": {"tables": {"innovations": {
         "fts_table": "innovations_fts", "fts_pk": "rowid"}}}}}))
@@ -461,25 +520,10 @@ def measure_datasette(corpus: Path, work: Path, queries: list[dict], args: argpa
     server = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_until_answers(port, "/bench/innovations.json?_search=desa&_facet=sector&_size=10")
-        startup = time.perf_counter() - started
-        paths = datasette_paths(queries)
-        latencies(port, datasette_paths(make_queries(20, seed=99)))
-        lat = latencies(port, paths)
-        nothing = latencies(port, datasette_paths([{"q": w, "filters": {}} for w in unknown_words()]))
-        rps = throughput(port, paths, args.clients, args.seconds) if args.seconds > 0 else None
-        mem = memory(server.pid)
-    finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-    return {"build_s": round(build_s, 2), "docs_per_s": round(n / build_s, 1), "index_mb": round(db.stat().st_size / 2**20, 1),
-            "startup_s": round(startup, 2), "p50_ms": round(percentile(lat, 50), 1),
-            "p95_ms": round(percentile(lat, 95), 1), "p99_ms": round(percentile(lat, 99), 1),
-            "nothing_p50_ms": round(percentile(nothing, 50), 1),
-            "throughput_rps": None if rps is None else round(rps, 1), "memory": {"web": mem}}
+    except BaseException:
+        stop_process(server)
+        raise
+    return server, port, round(time.perf_counter() - started, 2)
 
 
 # -- report ----------------------------------------------------------------------------------------------
@@ -591,7 +635,8 @@ def cell(result: dict | None, key: str) -> str:
 
 def to_markdown(results: dict) -> str:
     lines = [f"Machine: {results['machine']}",
-             f"Date: {results['date']}; server: {results['server']}; {results['queries']} queries; throughput with "
+             f"Date: {results['date']}; server: {results['server']}; {results['queries']} queries x "
+             f"{results.get('passes', 1)} passes, in blocks of 24 to ours then Datasette; throughput with "
              f"{results['clients']} clients for {results['seconds']} s; runs per size: {results['repeat']}"
              + ("; figures are medians (range in brackets)" if results["repeat"] > 1 else ""), ""]
     for n, entry in results["sizes"].items():
@@ -635,7 +680,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=1, help="measure each size this many times (same corpus)")
     parser.add_argument("--server", choices=("gunicorn", "serve"), default="gunicorn",
                         help="how the site runs: gunicorn (production) or `python3 run.py serve`")
-    parser.add_argument("--queries", type=int, default=240)
+    parser.add_argument("--queries", type=int, default=720)
+    parser.add_argument("--passes", type=int, default=1, help="times the query list is sent (repeats hit warm caches)")
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=10.0, help="throughput duration (0: skip)")
     parser.add_argument("--no-datasette", action="store_true")
@@ -653,7 +699,7 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [int(s) for s in args.sizes.split(",") if s] + ([100_000] if args.full else [])
     queries = make_queries(args.queries)
     results = {"machine": machine(), "date": time.strftime("%Y-%m-%d %H:%M"), "server": args.server,
-               "queries": len(queries), "clients": args.clients, "seconds": args.seconds, "repeat": args.repeat,
+               "queries": len(queries), "passes": args.passes, "clients": args.clients, "seconds": args.seconds, "repeat": args.repeat,
                "git": subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
                                      text=True).stdout.strip(), "sizes": {}}
     RESULTS.mkdir(exist_ok=True)
@@ -668,11 +714,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"[{n}] run {run + 1}/{args.repeat}: writing the corpus ...", file=sys.stderr)
                 write_corpus(corpus, n)
                 corpus_info = corpus_info or describe(corpus)
-                print(f"[{n}] measuring ours ...", file=sys.stderr)
-                pair = {"ours": measure_ours(corpus, work, queries, args)}
-                if not args.no_datasette:
-                    print(f"[{n}] measuring Datasette ...", file=sys.stderr)
-                    pair["datasette"] = measure_datasette(corpus, work, queries, args)
+                print(f"[{n}] measuring ...", file=sys.stderr)
+                pair = measure(corpus, work, queries, args)
                 pair["derived"] = derived(pair["ours"], pair.get("datasette"))
                 runs.append(pair)
             entry = {"corpus": corpus_info, "runs": runs, **summarize(runs)}
