@@ -122,25 +122,16 @@ def _zipf_cum(n: int, s: float = 1.0, offset: float = 2.0) -> list[float]:
     return list(itertools.accumulate(1.0 / (rank + offset) ** s for rank in range(n)))
 
 
+# First letters -> the nasal meN-/peN- take before them, and whether that letter then drops.
+NASALS = (("aiueogh", "ng", False), ("k", "ng", True), ("bfv", "m", False), ("p", "m", True),
+          ("dcjz", "n", False), ("t", "n", True), ("s", "ny", True))
+
+
 def _nasal(root: str, prefix: str) -> str:
     """meN-/peN- with the nasal assimilation Indonesian uses (tulis -> menulis, pakai -> memakai)."""
-    first = root[0]
-    if first in "aiueo":
-        return prefix + "ng" + root
-    if first == "k":
-        return prefix + "ng" + root[1:]
-    if first in "gh":
-        return prefix + "ng" + root
-    if first == "p":
-        return prefix + "m" + root[1:]
-    if first in "bfv":
-        return prefix + "m" + root
-    if first == "t":
-        return prefix + "n" + root[1:]
-    if first in "dcjz":
-        return prefix + "n" + root
-    if first == "s":
-        return prefix + "ny" + root[1:]
+    for letters, nasal, drops in NASALS:
+        if root[0] in letters:
+            return prefix + nasal + (root[1:] if drops else root)
     return prefix + root
 
 
@@ -309,19 +300,20 @@ class Draft:
 _MIX_CUM = list(itertools.accumulate(w for _, w in MIX))
 
 
+# How numbers are written in a body, with the cumulative share of each form.
+NUMBER_FORMS = (
+    (0.25, lambda rng: str(rng.randint(2, 999))),
+    (0.45, lambda rng: str(rng.randint(2005, LAST_YEAR))),
+    (0.6, lambda rng: f"{rng.randint(1, 99)}.{rng.randint(0, 999):03d}"),
+    (0.75, lambda rng: f"{rng.randint(1, 98)}%"),
+    (0.9, lambda rng: f"Rp{rng.randint(1, 950)},{rng.randint(0, 9)} {rng.choice(('juta', 'miliar', 'ribu'))}"),
+    (1.0, lambda rng: f"{rng.randint(1, 28)} {rng.choice(MONTHS)} {rng.randint(2012, LAST_YEAR)}"),
+)
+
+
 def _number(rng: random.Random) -> str:
     roll = rng.random()
-    if roll < 0.25:
-        return str(rng.randint(2, 999))
-    if roll < 0.45:
-        return str(rng.randint(2005, LAST_YEAR))
-    if roll < 0.6:
-        return f"{rng.randint(1, 99)}.{rng.randint(0, 999):03d}"
-    if roll < 0.75:
-        return f"{rng.randint(1, 98)}%"
-    if roll < 0.9:
-        return f"Rp{rng.randint(1, 950)},{rng.randint(0, 9)} {rng.choice(('juta', 'miliar', 'ribu'))}"
-    return f"{rng.randint(1, 28)} {rng.choice(MONTHS)} {rng.randint(2012, LAST_YEAR)}"
+    return next(form for limit, form in NUMBER_FORMS if roll < limit)(rng)
 
 
 def _coined(rng: random.Random) -> str:
@@ -382,6 +374,12 @@ def _source(rng: random.Random, draft: Draft, year: int) -> dict:
         source["date"] = _q(f"{date[0]}-{date[1]:02d}")
         source["cite_date"] = f"{MONTHS[date[1] - 1]} {date[0]}"
     return source
+
+
+def _maybe(rng: random.Random, lines: list[str], name: str, rate: float, values: dict) -> None:
+    """An optional vocabulary field, present in `rate` of the write-ups."""
+    if rng.random() < rate:
+        lines.append(f"{name}: {rng.choice(list(values))}")
 
 
 def write_up(rng: random.Random, index: int, taken: set[str], slugs: list[str],
@@ -451,14 +449,11 @@ def write_up(rng: random.Random, index: int, taken: set[str], slugs: list[str],
             taken.add(alias)
             lines.append(f"aliases: [{alias}]")
     lines.append(f"stage: {rng.choice(list(vocab.STAGES))}")
-    if rng.random() < 0.5:
-        lines.append(f"status: {rng.choice(list(vocab.STATUSES))}")
+    _maybe(rng, lines, "status", 0.5, vocab.STATUSES)
     if rng.random() < 0.5:
         lines.append(f"digital: {str(rng.random() < 0.5).lower()}")
-    if rng.random() < 0.55:
-        lines.append(f"form: {rng.choice(list(vocab.FORMS))}")
-    if rng.random() < 0.2:
-        lines.append(f"initiator: {rng.choice(list(vocab.INITIATORS))}")
+    _maybe(rng, lines, "form", 0.55, vocab.FORMS)
+    _maybe(rng, lines, "initiator", 0.2, vocab.INITIATORS)
     if rng.random() < 0.2:
         head = rng.choice(("Bupati", "Wali Kota", "Gubernur"))
         rule = f"Peraturan {head} {region.name} Nomor {rng.randint(1, 80)} Tahun {rng.randint(year - 2, year)} tentang {title}"
@@ -482,8 +477,7 @@ def write_up(rng: random.Random, index: int, taken: set[str], slugs: list[str],
         note = f", note: {_q(rng.choice(('APBD per tahun', 'APBD awal pengembangan', 'dana desa', 'CSR mitra')))}" \
             if rng.random() < 0.5 else ""
         lines.append(f"cost: {{band: {rng.choice(list(vocab.LEVELS))}{amount}{note}}}")
-    if rng.random() < 0.4:
-        lines.append(f"complexity: {rng.choice(list(vocab.LEVELS))}")
+    _maybe(rng, lines, "complexity", 0.4, vocab.LEVELS)
     if rng.random() < 0.65:
         lines += ["contact:", f"  office: {_q(agency)}"]
         host = _slugify(region.name.split()[-1]) + ("kab" if region.name.startswith("Kabupaten") else "") + ".go.id"

@@ -229,23 +229,6 @@ def wait_until_content_checked(port: int, since: float, deadline_s: float = 1800
     raise RuntimeError("the content was never checked")
 
 
-def latencies(port: int, paths: list[str]) -> list[float]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    out = []
-    try:
-        for path in paths:
-            started = time.perf_counter()
-            conn.request("GET", path)
-            resp = conn.getresponse()
-            resp.read()
-            if resp.status != 200:
-                raise RuntimeError(f"{resp.status} on {path}")
-            out.append((time.perf_counter() - started) * 1000)
-    finally:
-        conn.close()
-    return out
-
-
 def throughput(port: int, paths: list[str], clients: int, seconds: float) -> float:
     done = [0] * clients
     deadline = time.perf_counter() + seconds
@@ -374,8 +357,7 @@ def measure(corpus: Path, work: Path, queries: list[dict], args: argparse.Namesp
             datasette, port, ds["startup_s"] = start_datasette(work / "bench.db", work)
             servers.append((port, datasette_paths))
         try:
-            for port, paths in servers:
-                latencies(port, paths(make_queries(20, seed=99)))  # warm-up on other queries
+            paired_latencies([(port, paths(make_queries(20, seed=99))) for port, paths in servers], 1)  # warm-up
             timed = paired_latencies([(port, paths(queries)) for port, paths in servers], args.passes)
             nothing = paired_latencies([(port, paths([{"q": w, "filters": {}} for w in unknown_words()]))
                                         for port, paths in servers], 1)
