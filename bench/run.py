@@ -91,7 +91,7 @@ class Site:
         return out
 
     def stop(self) -> None:
-        tree = [pid for _, pid in self.processes()]
+        tree = [(pid, cmdline(pid)) for _, pid in self.processes()]
         for proc in self.started:
             proc.send_signal(signal.SIGTERM)
         for proc in self.started:
@@ -100,7 +100,9 @@ class Site:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
-        for pid in tree:  # a child that outlived its parent (it would exit within a second anyway)
+        for pid, args in tree:  # a child that outlived its parent (it would exit within a second anyway)
+            if cmdline(pid) != args:
+                continue  # gone (or the number now belongs to another process)
             try:
                 os.kill(pid, signal.SIGTERM)
             except (ProcessLookupError, PermissionError):
