@@ -53,6 +53,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.corpus import Edit, describe, edit_corpus, make_queries, write_corpus  # noqa: E402
 from kb.content import load_catalogue  # noqa: E402
+from kb.content.document import read_document  # noqa: E402
 from kb.content.render import index_text  # noqa: E402
 from tools.loadtest import free_port, percentile  # noqa: E402
 
@@ -81,7 +82,7 @@ class Site:
                 args = cmdline(pid)
                 if not args:
                     continue
-                if "kb.sync" in args or (any(a.endswith("run.py") for a in args) and "sync" in args):
+                if any(a.endswith("run.py") for a in args) and "sync" in args:
                     role = "sync"
                 elif pid == root.pid:
                     role = "web master" if any("gunicorn" in a for a in args) else "web"
@@ -113,26 +114,27 @@ def start_site(env: dict[str, str], log: Path, workers: int = 1, follow: bool = 
                server: str = "gunicorn") -> Site:
     """Start the site on an existing index as an operator does (docs/operations.md).
 
-    Today (before the sync redesign): gunicorn serving `kb.web:create_app()` with KB_SYNC=process: each
-    worker starts a `kb.sync` child on its first request; one of them (a lock) reads the content and keeps
-    the index up to date. With `follow` False, KB_RELOAD_INTERVAL=0: the child checks the content once and
-    exits, and only `python3 run.py index` changes the index. `server="serve"` runs `python3 run.py serve`
-    (Flask's server and its sync child) instead of gunicorn.
-
-    After the redesign: start `python3 run.py sync` (the one sync owner) beside gunicorn and add it to
-    `started`; or `python3 run.py serve`, which starts the sync owner itself.
+    gunicorn serving `kb.web:create_app()` (workers only read) beside `python3 run.py sync`, the one sync
+    owner; with `follow` False there is no sync owner, and only `python3 run.py index` changes the index.
+    `server="serve"` runs `python3 run.py serve` instead (Flask's server with the sync owner in a thread;
+    with `follow` False, KB_RELOAD_INTERVAL=0: it publishes once at start and never watches).
     """
     port = free_port()
-    env = dict(env, KB_SYNC="process", KB_RELOAD_INTERVAL="1.0" if follow else "0")
+    env = dict(env, KB_RELOAD_INTERVAL="1.0" if follow else "0")
     launched_at = time.time()
+    commands = []
     if server == "serve":
-        cmd = [PY, RUN_PY, "serve", "--port", str(port)]
+        commands.append([PY, RUN_PY, "serve", "--port", str(port)])
     else:
-        cmd = [PY, "-m", "gunicorn", "--workers", str(workers), "--timeout", "600", "--bind", f"127.0.0.1:{port}",
-               "--log-level", "warning", "kb.web:create_app()"]
+        if follow:
+            commands.append([PY, RUN_PY, "sync"])
+        commands.append([PY, "-m", "gunicorn", "--workers", str(workers), "--timeout", "600", "--bind",
+                         f"127.0.0.1:{port}", "--log-level", "warning", "kb.web:create_app()"])
+    started = []
     with open(log, "ab") as sink:  # the site's own messages, for when a run fails
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=sink, stderr=sink)
-    return Site(port, [proc], launched_at)
+        for cmd in commands:
+            started.append(subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=sink, stderr=sink))
+    return Site(port, started, launched_at)
 
 
 # -- processes and memory ------------------------------------------------------------------------------
@@ -478,7 +480,7 @@ def build_sqlite(corpus: Path, db: Path) -> float:
     conn.execute("CREATE TABLE innovations (slug TEXT PRIMARY KEY, title TEXT, summary TEXT, body TEXT, "
                  "sector TEXT, region TEXT, province TEXT, year INTEGER)")
     conn.executemany("INSERT INTO innovations VALUES (?,?,?,?,?,?,?,?)", [
-        (i.slug, i.title, i.summary, index_text(i.load_body()), i.sectors[0], i.region_code or "", i.province_code or "",
+        (i.slug, i.title, i.summary, index_text(read_document(i.path, i.slug).body), i.sectors[0], i.region_code or "", i.province_code or "",
          i.year) for i in catalogue.innovations.values()])
     for column in ("sector", "region", "province", "year"):
         conn.execute(f"CREATE INDEX idx_{column} ON innovations({column})")
