@@ -349,7 +349,7 @@ def _links_of(doc: Document, slug: str, display: str, ok: bool) -> Links:
     return Links(slug, display, ok, alias_links, replicated_from, targets, len(replications))
 
 
-def display_path(path: Path) -> str:
+def display_path(path: Path | str) -> str:
     """A content path as messages show it: relative to the working folder when inside it. (String work,
     not `Path.relative_to`: it runs for every file of a catalogue on every publish.)"""
     text = str(path)

