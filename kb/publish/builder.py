@@ -9,6 +9,7 @@ next one removes. One process publishes at a time (`store.write_lock`).
 """
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import shutil
@@ -129,7 +130,7 @@ def _build(plan: Plan, index_dir: Path, previous: records.RecordsFile | None, pr
         indexer.write_spelling(ix, gen)
         ix.close()
         store.write_manifest(gen, {"schema_version": SCHEMA_VERSION,
-                                   "created": time.strftime("%Y-%m-%dT%H:%M:%S%z")})
+                                   "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds")})
     except BaseException:
         shutil.rmtree(gen, ignore_errors=True)
         raise
@@ -191,4 +192,4 @@ def _write_facts(plan: Plan, rw: records.RecordsWriter) -> None:
                  "warnings": len(issues) - errors, "summary": plan.summary_line(),
                  "award_keys": [list(kv) for kv in sorted(plan.award_keys.items())],
                  "awards": sorted([a.slug, a.content_hash] for a in plan.awards.values()),
-                 "checked_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")})
+                 "checked_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds")})

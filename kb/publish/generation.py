@@ -20,6 +20,7 @@ from kb.search import IndexUnavailable, SearchIndex, store
 log = logging.getLogger(__name__)
 
 REPAIR_REQUEST = "REPAIR"  # a file in the index folder: readers found the current generation unreadable
+CHECKED = "CHECKED"  # a file in the index folder: when the sync owner last compared content and index
 
 
 class Unavailable(Exception):
@@ -95,6 +96,13 @@ class LiveGenerations:
             pass
         with self._lock:
             self._current = None
+
+    def checked_at(self) -> str | None:
+        """When the sync owner last compared the content folder with the index (None: never)."""
+        try:
+            return (self.index_dir / CHECKED).read_text(encoding="utf-8").strip() or None
+        except OSError:
+            return None
 
     def close(self) -> None:
         with self._lock:

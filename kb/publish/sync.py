@@ -13,6 +13,7 @@ one stops or dies.
 """
 from __future__ import annotations
 
+import datetime as dt
 import fcntl
 import logging
 import os
@@ -23,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from kb.publish.builder import ContentMissing, PublishReport, publish
-from kb.publish.generation import REPAIR_REQUEST, Generation, Unavailable
+from kb.publish.generation import CHECKED, REPAIR_REQUEST, Generation, Unavailable
 from kb.search import store
 
 log = logging.getLogger(__name__)
@@ -100,6 +101,7 @@ class Syncer:
         self.last_report = report
         if report.mode != "unchanged":
             log.info("%s", report.summary_line())
+        _write_checked(self.index_dir)
         return report
 
     def _run(self, first_done: threading.Event) -> None:
@@ -209,6 +211,14 @@ class Syncer:
             self._observer.stop()
             self._observer.join(10)
             self._observer = None
+
+
+def _write_checked(index_dir: Path) -> None:
+    """When the owner last compared the content folder with the index (changed or not): /healthz reports it,
+    so a deploy can wait for the owner's first round."""
+    tmp = index_dir / (CHECKED + ".tmp")
+    tmp.write_text(dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds") + "\n", encoding="utf-8")
+    os.replace(tmp, index_dir / CHECKED)
 
 
 def _generation_readable(index_dir: Path) -> bool:

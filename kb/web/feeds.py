@@ -155,8 +155,10 @@ def healthz() -> Response:
     else:
         rec = generation.records
         summary = rec.summary()
+        live = current_app.extensions["kb.generations"]
         body = {"status": "ok", "innovations": len(rec), "awards": len(rec.awards),
-                "content_errors": summary.get("errors", 0), "content_checked_at": summary.get("checked_at"),
+                "content_errors": summary.get("errors", 0), "published_at": summary.get("checked_at"),
+                "content_checked_at": live.checked_at() or summary.get("checked_at"),
                 "index_generation": generation.folder.name}
         ok = True
     response = jsonify(body)
