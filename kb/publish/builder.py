@@ -98,14 +98,14 @@ def publish(content_dir: Path | str, index_dir: Path | str, rebuild: bool = Fals
                 previous.close()
         # The log names what this publish found: errors in the files it read, and records newly kept at
         # their last good version (`check` lists every problem; unchanged files are not logged again).
+        newly_stale = {slug for slug, write in plan.writes.items() if write.stale}
         fresh = {r.display for r in plan.read.values()} | \
-            {entry.path for entry in plan.links.values() if plan.writes.get(entry.slug, None) and plan.writes[entry.slug].stale}
+            {entry.path for entry in plan.links.values() if entry.slug in newly_stale}
         for issue in plan.issues():
             if issue.is_error and issue.path in fresh:
                 log.warning("%s", issue)
-        for slug, write in sorted(plan.writes.items()):
-            if write.stale:
-                log.warning("%s: the newer version has errors; serving its last good version", slug)
+        for slug in sorted(newly_stale):
+            log.warning("%s: the newer version has errors; serving its last good version", slug)
         store.publish(index_dir, gen)
     memory.trim()
     added = sum(1 for w in plan.writes.values() if w.new and not w.stale)
