@@ -6,8 +6,7 @@ contents, and a bound method would drag its whole object along (see STACK-NOTES)
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from functools import lru_cache
+from collections.abc import Iterable, Iterator
 
 from whoosh.analysis import Token, Tokenizer
 
@@ -29,29 +28,60 @@ the a an of and or in on for to with by from at is are was were be been how what
 """.split())
 
 _sastrawi = None
-
+# Stems already computed. A plain dict rather than functools.lru_cache so that a full build can fill it
+# from a helper process (`remember_stems`); cleared when it reaches STEM_CACHE_SIZE, which keeps it
+# bounded in a long-running process. Sastrawi's own cache is bypassed: it never forgets anything.
+STEM_CACHE_SIZE = 400_000
+_stems: dict[str, str] = {}
 
 
 def word_parts(words: Iterable[str]) -> list[str]:
     """The parts of compound words ("simpadu-pmi" -> simpadu, pmi), split as the analyzer indexes them."""
     return [p for w in words for p in _SPLIT_RE.split(w) if p]
 
+
 def _stemmer():  # noqa: ANN202
     global _sastrawi
     if _sastrawi is None:
         from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 
-        _sastrawi = StemmerFactory().create_stemmer()
+        # The factory wraps the stemmer in a CachedStemmer whose dict grows without bound; its `stem` is
+        # the wrapped stemmer's `stem` plus that memo, so the wrapped one gives the same stems.
+        _sastrawi = StemmerFactory().create_stemmer().delegatedStemmer
     return _sastrawi
 
 
-@lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     """Indonesian stem of a lowercase word; short words, numbers and compounds are left alone."""
-    if len(word) < 4 or not word.isalpha():
-        return word
-    result = _stemmer().stem(word)
-    return result or word
+    try:
+        return _stems[word]
+    except KeyError:
+        pass
+    result = word if len(word) < 4 or not word.isalpha() else (_stemmer().stem(word) or word)
+    if len(_stems) >= STEM_CACHE_SIZE:
+        _stems.clear()
+    _stems[word] = result
+    return result
+
+
+def remember_stems(found: dict[str, str]) -> None:
+    """Add stems computed elsewhere (by `stems_of` in a helper process) to this process's cache."""
+    if len(_stems) + len(found) > STEM_CACHE_SIZE:
+        _stems.clear()
+    _stems.update(found)
+
+
+def stems_of(texts: Iterable[str], known: set[str]) -> dict[str, str]:
+    """The stems of the words in `texts` the analyzer would stem and that are not in `known` (which this
+    adds them to): the work a helper process does ahead of a full build, whose stems it hands back."""
+    found: dict[str, str] = {}
+    for text in texts:
+        for word, _, _ in _terms(text, 0):
+            if word not in known and word not in STOP_WORDS:
+                known.add(word)
+                if len(word) >= 4 and word.isalpha():
+                    found[word] = stem(word)
+    return found
 
 
 def split_words(text: str) -> list[str]:
@@ -88,33 +118,62 @@ class IndonesianAnalyzer(Tokenizer):
             yield t
             return
         stemming = self.stemming
-        pos = start_pos
-        for match in _WORD_RE.finditer(value):
-            low = match.group(0).lower()
-            if low.isalnum():
-                emitted = ((low, pos),)
-                pos += 1
+        for word, word_pos, match in _terms(value, start_pos):
+            if removestops and word in STOP_WORDS:
+                continue
+            t.text = stem(word) if stemming else word
+            if keeporiginal:
+                t.original = word
+            t.boost = 1.0
+            t.stopped = False
+            if positions:
+                t.pos = word_pos
+            if chars:
+                t.startchar, t.endchar = start_char + match.start(), start_char + match.end()
+            yield t
+
+    def positions(self, value: str) -> dict[str, list[int]]:
+        """Each term of `value` with its positions, in order: what Whoosh's Positions format collects from
+        `self(value, positions=True)`, without a Token per word (kb.search.bulk indexes with this)."""
+        found: dict[str, list[int]] = {}
+        stemming = self.stemming
+        stems = _stems
+        for word, word_pos, _ in _terms(value, 0):
+            if word in STOP_WORDS:
+                continue
+            if stemming:
+                term = stems.get(word)
+                if term is None:
+                    term = stem(word)
             else:
-                parts = word_parts((low,))
-                if len(parts) <= 1:
-                    emitted = ((parts[0] if parts else low, pos),)
-                    pos += 1
-                else:  # "simpadu-pmi": the parts in sequence, and the joined name at the first position
-                    emitted = tuple((part, pos + i) for i, part in enumerate(parts)) + (("".join(parts), pos),)
-                    pos += len(parts)
-            for word, word_pos in emitted:
-                if removestops and word in STOP_WORDS:
-                    continue
-                t.text = stem(word) if stemming else word
-                if keeporiginal:
-                    t.original = word
-                t.boost = 1.0
-                t.stopped = False
-                if positions:
-                    t.pos = word_pos
-                if chars:
-                    t.startchar, t.endchar = start_char + match.start(), start_char + match.end()
-                yield t
+                term = word
+            at = found.get(term)
+            if at is None:
+                found[term] = [word_pos]
+            else:
+                at.append(word_pos)
+        return found
+
+
+def _terms(value: str, start_pos: int) -> Iterator[tuple[str, int, re.Match[str]]]:
+    """(word, position, match) for every word of `value`, lowercase, stop words included: a compound
+    ("simpadu-pmi") gives its parts in sequence and then the joined name at the first part's position."""
+    pos = start_pos
+    for match in _WORD_RE.finditer(value):
+        low = match.group(0).lower()
+        if low.isalnum():
+            yield low, pos, match
+            pos += 1
+            continue
+        parts = word_parts((low,))
+        if len(parts) <= 1:
+            yield (parts[0] if parts else low), pos, match
+            pos += 1
+        else:
+            for i, part in enumerate(parts):
+                yield part, pos + i, match
+            yield "".join(parts), pos, match
+            pos += len(parts)
 
 
 def stemming_analyzer() -> IndonesianAnalyzer:
