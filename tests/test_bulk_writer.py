@@ -11,7 +11,7 @@ from whoosh import index as whoosh_index
 from whoosh.formats import Positions
 
 from kb.publish.changes import make_plan
-from kb.search import analysis, indexer, stemahead
+from kb.search import analysis, bulk, indexer, stemahead
 from kb.search.bulk import BulkWriter
 
 CORPUS = Path(__file__).parent / "relevance" / "corpus"  # 60-odd real write-ups
@@ -85,16 +85,21 @@ def test_bulk_writer_writes_what_whoosh_writes(documents, whoosh_built, tmp_path
     assert not (tmp_path / "MAIN.tmp").exists()  # runs removed
 
 
-def test_bulk_writer_with_stemming_helper_writes_the_same(documents, whoosh_built, tmp_path):
+def test_bulk_writer_with_stemming_helper_writes_the_same(documents, whoosh_built, tmp_path, monkeypatch):
+    monkeypatch.setattr(bulk, "STEM_BATCH", 4)  # as a big build does it, at this corpus's scale
+    monkeypatch.setattr(bulk, "STEM_AHEAD", 12)
+    monkeypatch.setattr(stemahead, "MAX_WAITING", len(documents))  # never drop a batch
     analysis._stems.clear()  # the helper has every word to stem
     ix = indexer.create(tmp_path)
     writer = BulkWriter(ix, stem_ahead=True)
-    assert writer._helper is not None
+    helper = writer._helper
+    assert helper is not None
     for document in documents:
         writer.add_document(**document)
+    assert helper._sent == len(documents) // 4  # every full batch went to the helper, the rest with commit
     writer.commit()
     ix.close()
-    assert writer._helper is None  # stopped with the commit
+    assert writer._helper is None and helper._proc.returncode is not None  # stopped with the commit
     assert contents(tmp_path) == whoosh_built
 
 

@@ -64,7 +64,8 @@ class BulkWriter(SegmentWriter):
         self._fast = {name: _fast(field) for name, field in self.schema.items()}
         self._stemmed = [name for name, field in self.schema.items() if self._fast[name] and field.analyzer.stemming]
         self._held: deque[dict[str, Any]] = deque()  # added, not yet indexed
-        self._unsent: list[str] = []
+        self._unsent: list[str] = []  # texts of the documents added since the last batch sent
+        self._unsent_documents = 0
         if stem_ahead:
             self._helper = stemahead.start()
 
@@ -77,9 +78,10 @@ class BulkWriter(SegmentWriter):
         self._check_state()
         self._held.append(fields)
         self._unsent.extend(v for name in self._stemmed if isinstance(v := fields.get(name), str))
-        if len(self._held) % STEM_BATCH == 0:
+        self._unsent_documents += 1
+        if self._unsent_documents == STEM_BATCH:
             helper.send(self._unsent)
-            self._unsent = []
+            self._unsent, self._unsent_documents = [], 0
         if len(self._held) > STEM_AHEAD:
             helper.collect()
             self._index(self._held.popleft())
