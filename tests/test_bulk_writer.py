@@ -1,8 +1,7 @@
 """Full builds write with kb.search.bulk instead of Whoosh's SegmentWriter, and may stem in a helper
-process (kb.search.stemahead): the index must be exactly the one Whoosh's own writer makes."""
+process (kb.search.ahead): the index must be exactly the one Whoosh's own writer makes."""
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +10,7 @@ from whoosh import index as whoosh_index
 from whoosh.formats import Positions
 
 from kb.publish.changes import make_plan
-from kb.search import analysis, bulk, indexer, stemahead
+from kb.search import ahead, analysis, bulk, indexer
 from kb.search.bulk import BulkWriter
 
 CORPUS = Path(__file__).parent / "relevance" / "corpus"  # 60-odd real write-ups
@@ -85,21 +84,54 @@ def test_bulk_writer_writes_what_whoosh_writes(documents, whoosh_built, tmp_path
     assert not (tmp_path / "MAIN.tmp").exists()  # runs removed
 
 
-def test_bulk_writer_with_stemming_helper_writes_the_same(documents, whoosh_built, tmp_path, monkeypatch):
-    monkeypatch.setattr(bulk, "STEM_BATCH", 4)  # as a big build does it, at this corpus's scale
-    monkeypatch.setattr(bulk, "STEM_AHEAD", 12)
-    monkeypatch.setattr(stemahead, "MAX_WAITING", len(documents))  # never drop a batch
-    analysis._stems.clear()  # the helper has every word to stem
+def test_bulk_writer_with_analysis_helper_writes_the_same(documents, whoosh_built, tmp_path, monkeypatch):
+    monkeypatch.setattr(bulk, "AHEAD_BATCH", 4)  # as a big build does it, at this corpus's scale
+    monkeypatch.setattr(bulk, "AHEAD_DOCUMENTS", 12)
+    analysis._stems.clear()
     ix = indexer.create(tmp_path)
-    writer = BulkWriter(ix, stem_ahead=True)
+    writer = BulkWriter(ix, analyse_ahead=True)
     helper = writer._helper
     assert helper is not None
     for document in documents:
         writer.add_document(**document)
-    assert helper._sent == len(documents) // 4  # every full batch went to the helper, the rest with commit
     writer.commit()
     ix.close()
     assert writer._helper is None and helper._proc.returncode is not None  # stopped with the commit
+    assert contents(tmp_path) == whoosh_built
+
+
+def test_analysis_helper_sends_each_documents_postings(tmp_path):
+    analyzers = [analysis.IndonesianAnalyzer(True), analysis.IndonesianAnalyzer(False)]
+    texts = [("Masyarakat memberdayakan kelompok-kelompok pengrajin.", "SIMPADU-PMI Jawa Timur"),
+             ("Pelayanan perizinan terpadu; pelayanan cepat.", None)]
+    helper = ahead.start([a.stemming for a in analyzers])
+    assert helper is not None
+    try:
+        helper.send(10, texts)
+        helper.send(12, texts[:1])
+        found = {n: helper.postings(n) for n in (10, 11, 12)}
+    finally:
+        helper.close()
+    for number, fields in zip((10, 11, 12), texts + texts[:1]):
+        expected = [ahead.field_postings(a, t, {}) if t is not None else [] for a, t in zip(analyzers, fields)]
+        assert found[number] == expected
+    assert found[10][0][1][:2] == ("daya", 1)  # "memberdayakan" stemmed in the stemmed field
+    assert ("simpadupmi", 1) in [p[:2] for p in found[10][1]]  # and not in the other
+
+
+def test_build_goes_on_when_the_analysis_helper_dies(documents, whoosh_built, tmp_path, monkeypatch):
+    monkeypatch.setattr(bulk, "AHEAD_BATCH", 4)
+    monkeypatch.setattr(bulk, "AHEAD_DOCUMENTS", 12)
+    ix = indexer.create(tmp_path)
+    writer = BulkWriter(ix, analyse_ahead=True)
+    helper = writer._helper
+    assert helper is not None
+    helper._proc.kill()
+    for document in documents:
+        writer.add_document(**document)
+    writer.commit()
+    ix.close()
+    assert writer._helper is None and helper._proc.returncode is not None
     assert contents(tmp_path) == whoosh_built
 
 
@@ -113,26 +145,6 @@ def test_bulk_writer_refuses_an_index_with_documents(documents, tmp_path):
         writer.add_document(**documents[1])
     assert ix.doc_count() == 2
     ix.close()
-
-
-def test_stemming_helper_sends_back_stems():
-    analysis._stems.clear()
-    helper = stemahead.start()
-    assert helper is not None
-    try:
-        helper.send(["Masyarakat memberdayakan kelompok-kelompok pengrajin; pelayanan dan perizinan."])
-        deadline = time.monotonic() + 60
-        while "memberdayakan" not in analysis._stems and time.monotonic() < deadline:
-            helper.collect()
-            time.sleep(0.05)
-    finally:
-        helper.close()
-    found = dict(analysis._stems)
-    sastrawi = analysis._stemmer()
-    for word in ("masyarakat", "memberdayakan", "kelompok", "pengrajin", "pelayanan", "perizinan"):
-        assert found[word] == sastrawi.stem(word)
-    assert found["memberdayakan"] == "daya"
-    assert "dan" not in found  # stop words are never stemmed
 
 
 TEXTS = [
@@ -159,6 +171,4 @@ def test_stem_cache_stays_bounded(monkeypatch):
     for n in range(200):
         analysis.stem(f"pelayanan{'x' * (n % 7)}{n}")
     assert 0 < len(analysis._stems) <= 50
-    analysis.remember_stems({f"kata{n}": f"kata{n}" for n in range(40)})
-    assert len(analysis._stems) <= 50
     assert analysis.stem("memberdayakan") == "daya"

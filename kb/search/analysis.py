@@ -28,9 +28,9 @@ the a an of and or in on for to with by from at is are was were be been how what
 """.split())
 
 _sastrawi = None
-# Stems already computed. A plain dict rather than functools.lru_cache so that a full build can fill it
-# from a helper process (`remember_stems`); cleared when it reaches STEM_CACHE_SIZE, which keeps it
-# bounded in a long-running process. Sastrawi's own cache is bypassed: it never forgets anything.
+# Stems already computed: a plain dict (read directly by `positions`, the hot loop of a full build),
+# cleared when it reaches STEM_CACHE_SIZE so that it stays bounded in a long-running process. Sastrawi's
+# own cache is bypassed: it never forgets anything.
 STEM_CACHE_SIZE = 400_000
 _stems: dict[str, str] = {}
 
@@ -62,26 +62,6 @@ def stem(word: str) -> str:
         _stems.clear()
     _stems[word] = result
     return result
-
-
-def remember_stems(found: dict[str, str]) -> None:
-    """Add stems computed elsewhere (by `stems_of` in a helper process) to this process's cache."""
-    if len(_stems) + len(found) > STEM_CACHE_SIZE:
-        _stems.clear()
-    _stems.update(found)
-
-
-def stems_of(texts: Iterable[str], known: set[str]) -> dict[str, str]:
-    """The stems of the words in `texts` the analyzer would stem and that are not in `known` (which this
-    adds them to): the work a helper process does ahead of a full build, whose stems it hands back."""
-    found: dict[str, str] = {}
-    for text in texts:
-        for word, _, _ in _terms(text, 0):
-            if word not in known and word not in STOP_WORDS:
-                known.add(word)
-                if len(word) >= 4 and word.isalpha():
-                    found[word] = stem(word)
-    return found
 
 
 def split_words(text: str) -> list[str]:
@@ -134,30 +114,41 @@ class IndonesianAnalyzer(Tokenizer):
 
     def positions(self, value: str) -> dict[str, list[int]]:
         """Each term of `value` with its positions, in order: what Whoosh's Positions format collects from
-        `self(value, positions=True)`, without a Token per word (kb.search.bulk indexes with this)."""
+        `self(value, positions=True)`, without a Token per word (full builds index with this). The
+        plain-word case of `_terms` is written out here: this loop is most of a full build's analysis."""
         found: dict[str, list[int]] = {}
         stemming = self.stemming
         stems = _stems
-        for word, word_pos, _ in _terms(value, 0):
-            if word in STOP_WORDS:
-                continue
-            if stemming:
-                term = stems.get(word)
-                if term is None:
-                    term = stem(word)
+
+        def add(word: str, at: int) -> None:
+            if word not in STOP_WORDS:
+                term = (stems.get(word) or stem(word)) if stemming else word
+                if term in found:
+                    found[term].append(at)
+                else:
+                    found[term] = [at]
+
+        pos = 0
+        for low in [w.lower() for w in _WORD_RE.findall(value)]:
+            if low.isalnum():
+                if low not in STOP_WORDS:
+                    term = (stems.get(low) or stem(low)) if stemming else low
+                    at = found.get(term)
+                    if at is None:
+                        found[term] = [pos]
+                    else:
+                        at.append(pos)
+                pos += 1
             else:
-                term = word
-            at = found.get(term)
-            if at is None:
-                found[term] = [word_pos]
-            else:
-                at.append(word_pos)
+                compound, pos = _compound(low, pos)
+                for word, at in compound:
+                    add(word, at)
         return found
 
 
 def _terms(value: str, start_pos: int) -> Iterator[tuple[str, int, re.Match[str]]]:
-    """(word, position, match) for every word of `value`, lowercase, stop words included: a compound
-    ("simpadu-pmi") gives its parts in sequence and then the joined name at the first part's position."""
+    """(word, position, match) for every word of `value`, lowercase, stop words included (see
+    `_compound` for words with hyphens, apostrophes or dots)."""
     pos = start_pos
     for match in _WORD_RE.finditer(value):
         low = match.group(0).lower()
@@ -165,15 +156,19 @@ def _terms(value: str, start_pos: int) -> Iterator[tuple[str, int, re.Match[str]
             yield low, pos, match
             pos += 1
             continue
-        parts = word_parts((low,))
-        if len(parts) <= 1:
-            yield (parts[0] if parts else low), pos, match
-            pos += 1
-        else:
-            for i, part in enumerate(parts):
-                yield part, pos + i, match
-            yield "".join(parts), pos, match
-            pos += len(parts)
+        compound, pos = _compound(low, pos)
+        for word, at in compound:
+            yield word, at, match
+
+
+def _compound(low: str, pos: int) -> tuple[list[tuple[str, int]], int]:
+    """The terms of a lowercase word that is not plain letters and digits, from position `pos`, and the
+    next position: a compound ("simpadu-pmi") gives its parts in sequence and then the joined name at the
+    first part's position; a word with one part ("plus+") gives that part."""
+    parts = word_parts((low,))
+    if len(parts) <= 1:
+        return [(parts[0] if parts else low, pos)], pos + 1
+    return [(part, pos + i) for i, part in enumerate(parts)] + [("".join(parts), pos)], pos + len(parts)
 
 
 def stemming_analyzer() -> IndonesianAnalyzer:

@@ -28,7 +28,7 @@ from whoosh.formats import Positions
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
-from kb.search import stemahead
+from kb.search import ahead
 from kb.search.analysis import IndonesianAnalyzer
 
 # Per posting: three list slots and (mostly) its encoded positions; per term: a dict entry, the key and a
@@ -36,10 +36,10 @@ from kb.search.analysis import IndonesianAnalyzer
 # build (docs/performance.md).
 _POSTING_BYTES = 3 * 8 + 40
 _TERM_BYTES = 160
-# With a stemming helper: documents sent to it per batch, and how far indexing trails what was sent (it
-# needs a head start: the first documents are nearly all new words).
-STEM_BATCH = 64
-STEM_AHEAD = 1024
+# With an analysis helper: documents sent to it per batch, and how far indexing trails what was sent (it
+# needs a head start: the first documents are nearly all new words to stem).
+AHEAD_BATCH = 64
+AHEAD_DOCUMENTS = 1024
 
 Run = Iterator[tuple[str, bytes, list]]
 
@@ -48,52 +48,50 @@ class BulkWriter(SegmentWriter):
     """A `SegmentWriter` for adding documents to a new, empty index (no updates, deletions or merges:
     there is nothing to update, and Whoosh's merge policy, finding no segment, merges nothing).
 
-    `stem_ahead`: stem in a helper process (kb/search/stemahead.py); documents are then indexed
-    `STEM_AHEAD` documents after they are added (all of them by `commit`), in the order added."""
+    `analyse_ahead`: analyse the ranked text fields in a helper process (kb/search/ahead.py); documents
+    are then indexed `AHEAD_DOCUMENTS` documents after they are added (the rest by `commit`), in the order
+    added."""
 
-    def __init__(self, ix: Any, limitmb: float = 64, stem_ahead: bool = False) -> None:
+    def __init__(self, ix: Any, limitmb: float = 64, analyse_ahead: bool = False) -> None:
         super().__init__(ix, limitmb=1)  # Whoosh's own pool stays empty
         self.buffer = TermBuffer(self._tempstorage, limitmb)
-        self._helper: stemahead.StemAhead | None = None
+        self._helper: ahead.Ahead | None = None
         if self.segments:
             self.cancel()
             raise ValueError("BulkWriter writes a new index only; this one already has documents")
         self._lengths: dict[str, array] = {}  # field -> length byte per document, as the codec stores it
-        self._weights: dict[tuple[str, float], dict[int, float]] = {}
-        self._singles: dict[tuple[str, int], bytes] = {}  # encoded lone positions, shared
-        self._fast = {name: _fast(field) for name, field in self.schema.items()}
-        self._stemmed = [name for name, field in self.schema.items() if self._fast[name] and field.analyzer.stemming]
+        self._weights: dict[tuple[str, float], _Weights] = {}
+        self._singles: dict[int, bytes] = {}  # encodings of lone positions made here
+        self._interned: dict[bytes, bytes] = {}  # one object per distinct lone-position encoding
+        # Fields analysed with `ahead.field_postings` (here or in the helper); every other one goes
+        # through Whoosh's `field.index`.
+        self._fast = [name for name, field in self.schema.items() if _fast(field)]
         self._held: deque[dict[str, Any]] = deque()  # added, not yet indexed
-        self._unsent: list[str] = []  # texts of the documents added since the last batch sent
-        self._unsent_documents = 0
-        if stem_ahead:
-            self._helper = stemahead.start()
+        self._unsent: list[ahead.Texts] = []  # added since the last batch sent to the helper
+        if analyse_ahead:
+            self._helper = ahead.start([self.schema[name].analyzer.stemming for name in self._fast])
 
     def add_document(self, **fields: Any) -> None:
-        """Index a document (with a stemming helper: once `STEM_AHEAD` more have been added)."""
-        helper = self._helper
-        if helper is None:
+        """Index a document (with an analysis helper: once `AHEAD_DOCUMENTS` more have been added)."""
+        self._check_state()
+        if self._helper is None and not self._held:
             self._index(fields)
             return
-        self._check_state()
         self._held.append(fields)
-        self._unsent.extend(v for name in self._stemmed if isinstance(v := fields.get(name), str))
-        self._unsent_documents += 1
-        if self._unsent_documents == STEM_BATCH:
-            helper.send(self._unsent)
-            self._unsent, self._unsent_documents = [], 0
-        if len(self._held) > STEM_AHEAD:
-            helper.collect()
+        if self._helper is not None:
+            self._unsent.append(tuple(v if isinstance(v := fields.get(name), str) else None for name in self._fast))
+            if len(self._unsent) == AHEAD_BATCH:
+                self._send()
+        # in the order added, also once a failed helper has stopped
+        while len(self._held) > (AHEAD_DOCUMENTS if self._helper is not None else 0):
             self._index(self._held.popleft())
 
     def commit(self, *args: Any, **kwargs: Any) -> None:
         self._check_state()
         try:
-            if self._helper is not None:
-                self._helper.send(self._unsent)
-                while self._held:
-                    self._helper.collect()
-                    self._index(self._held.popleft())
+            self._send()
+            while self._held:
+                self._index(self._held.popleft())
         finally:
             self._stop_helper()
         super().commit(*args, **kwargs)
@@ -101,6 +99,11 @@ class BulkWriter(SegmentWriter):
     def cancel(self) -> None:
         self._stop_helper()
         super().cancel()
+
+    def _send(self) -> None:
+        if self._helper is not None and self._unsent:
+            self._helper.send(self.docnum + len(self._held) - len(self._unsent), self._unsent)
+        self._unsent = []
 
     def _stop_helper(self) -> None:
         helper, self._helper = self._helper, None
@@ -115,7 +118,7 @@ class BulkWriter(SegmentWriter):
         schema = self.schema
         docnum = self.docnum
         add_term = self.buffer.add
-        fast = self._fast
+        analysed = self._analysed_fields(docnum, fields)
 
         docboost = self._doc_boost(fields)
         fieldnames = sorted([name for name in fields if not name.startswith("_")])
@@ -132,8 +135,8 @@ class BulkWriter(SegmentWriter):
             length = 0
             if field.indexed:
                 fieldboost = self._field_boost(fields, fieldname, docboost)
-                if fast[fieldname]:
-                    length = self._add_positions(fieldname, field, value, docnum, fieldboost)
+                if fieldname in analysed:
+                    length = self._add_postings(fieldname, field, analysed[fieldname], docnum, fieldboost)
                 else:
                     scorable = field.scorable
                     for tbytes, freq, weight, vbytes in field.index(value):
@@ -155,33 +158,33 @@ class BulkWriter(SegmentWriter):
                 column.append(0)
         self.buffer.maybe_spill()
 
-    def _add_positions(self, fieldname: str, field: Any, value: Any, docnum: int, fieldboost: float) -> int:
-        """Postings of one ranked text field: what `Positions.word_values` gives, term by term."""
-        fmt = field.format
-        if isinstance(value, str):
-            found = field.analyzer.positions(value)
-        else:  # pre-tokenised values: Whoosh's own path, which gives the same (word, positions)
-            found = {w: fmt.decode_positions(v) for w, _, _, v in fmt.word_values(value, field.analyzer,
-                                                                                    mode="index")}
-        weights = self._weights.setdefault((fieldname, fieldboost), {})
-        singles = self._singles
-        add_word = self.buffer.add
-        length = 0
-        for word, poslist in found.items():
-            freq = len(poslist)
-            length += freq
-            weight = weights.get(freq)
-            if weight is None:  # Whoosh sums a boost of 1.0 per token, times the field's, times the document's
-                weight = weights[freq] = float(freq) * fmt.field_boost * fieldboost
-            if freq == 1:
-                key = (fieldname, poslist[0])
-                vbytes = singles.get(key)
-                if vbytes is None:
-                    vbytes = singles[key] = fmt.encode(poslist)
-            else:
-                vbytes = fmt.encode(poslist)
-            add_word(fieldname, word, docnum, weight, vbytes)
-        return length
+    def _analysed_fields(self, docnum: int, fields: dict[str, Any]) -> dict[str, ahead.Postings]:
+        """The postings of this document's ranked text fields: from the helper, or made here."""
+        found = None
+        if self._helper is not None:
+            found = self._helper.postings(docnum)
+            if found is None:  # the helper failed and stopped
+                self._helper = None
+        out = {}
+        for n, name in enumerate(self._fast):
+            value = fields.get(name)
+            if found is not None and isinstance(value, str):
+                out[name] = found[n]
+            elif isinstance(value, str):
+                out[name] = ahead.field_postings(self.schema[name].analyzer, value, self._singles)
+            elif value is not None:  # pre-tokenised: Whoosh's own path, which gives the same postings
+                fmt = self.schema[name].format
+                out[name] = [(w, f, v) for w, f, _, v in fmt.word_values(value, self.schema[name].analyzer,
+                                                                           mode="index")]
+        return out
+
+    def _add_postings(self, fieldname: str, field: Any, postings: ahead.Postings, docnum: int,
+                      fieldboost: float) -> int:
+        """One ranked text field's postings into the buffer; returns the field's length."""
+        weights = self._weights.get((fieldname, fieldboost))
+        if weights is None:
+            weights = self._weights[fieldname, fieldboost] = _Weights(field.format.field_boost, fieldboost)
+        return self.buffer.add_field(fieldname, docnum, postings, weights, self._interned)
 
     def _length_column(self, fieldname: str) -> array:
         column = self._lengths.get(fieldname)
@@ -206,10 +209,9 @@ class BulkWriter(SegmentWriter):
                 current = fieldname
                 lengths = self._lengths.get(fieldname)
             fw.start_term(tbytes)
-            add = fw.add
-            for i in range(0, len(flat), 3):
-                docnum = flat[i]
-                add(docnum, flat[i + 1], flat[i + 2] or b"", decoded[lengths[docnum]] if lengths is not None else 0)
+            docnums = flat[0::3]
+            _add_postings_to_blocks(fw._postwriter, docnums, flat[1::3], flat[2::3],
+                                    [decoded[lengths[d]] for d in docnums] if lengths is not None else None)
             fw.finish_term()
         if current is not None:
             fw.finish_field()
@@ -218,6 +220,47 @@ class BulkWriter(SegmentWriter):
     def _close_segment(self) -> None:
         super()._close_segment()
         self.buffer.cleanup()
+
+
+def _add_postings_to_blocks(pw: Any, docnums: list[int], weights: list[float], values: list[bytes],
+                            lengths: list[int] | None) -> None:
+    """What `W3PostingsWriter.add_posting` does for each posting of a term, a block at a time: fill the
+    block's buffers and statistics, writing it out whenever it holds `_blocklimit` postings (as
+    add_posting writes a full block before adding the next posting). Per posting, add_posting's type
+    checks and attribute updates were a fifth of writing the segment."""
+    limit = pw._blocklimit
+    for start in range(0, len(docnums), limit):
+        if len(pw._ids) >= limit:
+            pw._write_block()
+        end = start + limit
+        pw._ids.extend(docnums[start:end])
+        block_weights = weights[start:end]
+        pw._weights.extend(block_weights)
+        heaviest = max(block_weights)
+        if heaviest > pw._maxweight:
+            pw._maxweight = heaviest
+        pw._values.extend(v for v in values[start:end] if v)
+        if lengths is not None:
+            present = [n for n in lengths[start:end] if n]
+            if present:
+                shortest, longest = min(present), max(present)
+                if pw._minlength is None or shortest < pw._minlength:
+                    pw._minlength = shortest
+                if longest > pw._maxlength:
+                    pw._maxlength = longest
+
+
+class _Weights(dict):
+    """Posting weight by term frequency, as Whoosh computes it: a boost of 1.0 per token summed, times
+    the field's boost, times the document's."""
+
+    def __init__(self, field_boost: float, fieldboost: float) -> None:
+        super().__init__()
+        self.boosts = (field_boost, fieldboost)
+
+    def __missing__(self, freq: int) -> float:
+        weight = self[freq] = float(freq) * self.boosts[0] * self.boosts[1]
+        return weight
 
 
 def _fast(field: Any) -> bool:
@@ -251,6 +294,29 @@ class TermBuffer:
         else:
             flat += (docnum, weight, vbytes)
             self.size += _POSTING_BYTES
+
+    def add_field(self, fieldname: str, docnum: int, postings: ahead.Postings, weights: _Weights,
+                  interned: dict[bytes, bytes]) -> int:
+        """One document's postings of a ranked text field (`add` written out for each: this loop runs for
+        every posting of a build); returns the field's length. Encodings of a lone position are shared
+        through `interned`: they are most postings, and the helper's arrive as copies."""
+        terms = self.fields.get(fieldname)
+        if terms is None:
+            terms = self.fields[fieldname] = {}
+        length = 0
+        new = 0
+        for term, freq, vbytes in postings:
+            length += freq
+            if freq == 1:
+                vbytes = interned.setdefault(vbytes, vbytes)
+            flat = terms.get(term)
+            if flat is None:
+                terms[term] = [docnum, weights[freq], vbytes]
+                new += 1
+            else:
+                flat += (docnum, weights[freq], vbytes)
+        self.size += len(postings) * _POSTING_BYTES + new * _TERM_BYTES
+        return length
 
     def maybe_spill(self) -> None:
         if self.size > self.limit:
@@ -288,7 +354,9 @@ class TermBuffer:
             yield from self._sorted()
             return
         sources = [self._read(name) for name in self.runs] + [self._sorted()]
-        merged = heapq.merge(*sources, key=lambda r: (r[0], r[1]))  # stable: earlier runs first
+        # Records compare by field, then term, then postings: a term in several runs comes first from the
+        # run with the lowest document number, i.e. the earlier run.
+        merged = heapq.merge(*sources)
         pending = None
         for record in merged:
             if pending is not None and record[0] == pending[0] and record[1] == pending[1]:

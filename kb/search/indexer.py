@@ -71,15 +71,15 @@ def create(folder: Path) -> Any:
     return whoosh_index.create_in(str(folder), get_schema())
 
 
-# From this many documents on, a full build stems in a helper process (kb/search/stemahead.py): below it,
+# From this many documents on, a full build analyses in a helper process (kb/search/ahead.py): below it,
 # starting the process costs more than it saves.
-STEM_AHEAD_FROM = 2000
+AHEAD_FROM = 2000
 
 
 def bulk_writer(ix: Any, documents: int) -> BulkWriter:
     """The writer for a full build of about `documents` documents into the new, empty index `ix` (one
     segment, as Whoosh would write it)."""
-    return BulkWriter(ix, limitmb=BULK_LIMIT_MB, stem_ahead=documents >= STEM_AHEAD_FROM)
+    return BulkWriter(ix, limitmb=BULK_LIMIT_MB, analyse_ahead=documents >= AHEAD_FROM)
 
 
 SEGMENT_SPELLING = "spelling-{}.json"  # one per Whoosh segment: as immutable as the segment itself
