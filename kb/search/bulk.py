@@ -63,13 +63,14 @@ class BulkWriter(SegmentWriter):
         self._weights: dict[tuple[str, float], _Weights] = {}
         self._singles: dict[int, bytes] = {}  # encodings of lone positions made here
         self._interned: dict[bytes, bytes] = {}  # one object per distinct lone-position encoding
-        # Fields analysed with `ahead.field_postings` (here or in the helper); every other one goes
-        # through Whoosh's `field.index`.
+        # Fields analysed with `ahead.field_postings`; every other one goes through Whoosh's `field.index`.
+        # The helper takes those that need Sastrawi (the build waits for it; the others are short).
         self._fast = [name for name, field in self.schema.items() if _fast(field)]
+        self._ahead = [name for name in self._fast if self.schema[name].analyzer.stemming]
         self._held: deque[dict[str, Any]] = deque()  # added, not yet indexed
         self._unsent: list[ahead.Texts] = []  # added since the last batch sent to the helper
         if analyse_ahead:
-            self._helper = ahead.start([self.schema[name].analyzer.stemming for name in self._fast])
+            self._helper = ahead.start([True] * len(self._ahead))
 
     def add_document(self, **fields: Any) -> None:
         """Index a document (with an analysis helper: once `AHEAD_DOCUMENTS` more have been added)."""
@@ -79,7 +80,7 @@ class BulkWriter(SegmentWriter):
             return
         self._held.append(fields)
         if self._helper is not None:
-            self._unsent.append(tuple(v if isinstance(v := fields.get(name), str) else None for name in self._fast))
+            self._unsent.append(tuple(v if isinstance(v := fields.get(name), str) else None for name in self._ahead))
             if len(self._unsent) == AHEAD_BATCH:
                 self._send()
         # in the order added, also once a failed helper has stopped
@@ -165,11 +166,13 @@ class BulkWriter(SegmentWriter):
             found = self._helper.postings(docnum)
             if found is None:  # the helper failed and stopped
                 self._helper = None
+        if found is not None:
+            found = dict(zip(self._ahead, found))
         out = {}
-        for n, name in enumerate(self._fast):
+        for name in self._fast:
             value = fields.get(name)
-            if found is not None and isinstance(value, str):
-                out[name] = found[n]
+            if found is not None and name in found and isinstance(value, str):
+                out[name] = found[name]
             elif isinstance(value, str):
                 out[name] = ahead.field_postings(self.schema[name].analyzer, value, self._singles)
             elif value is not None:  # pre-tokenised: Whoosh's own path, which gives the same postings
