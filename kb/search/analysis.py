@@ -6,8 +6,7 @@ contents, and a bound method would drag its whole object along (see STACK-NOTES)
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from functools import lru_cache
+from collections.abc import Iterable, Iterator
 
 from whoosh.analysis import Token, Tokenizer
 
@@ -29,29 +28,40 @@ the a an of and or in on for to with by from at is are was were be been how what
 """.split())
 
 _sastrawi = None
-
+# Stems already computed: a plain dict (read directly by `positions`, the hot loop of a full build),
+# cleared when it reaches STEM_CACHE_SIZE so that it stays bounded in a long-running process. Sastrawi's
+# own cache is bypassed: it never forgets anything.
+STEM_CACHE_SIZE = 400_000
+_stems: dict[str, str] = {}
 
 
 def word_parts(words: Iterable[str]) -> list[str]:
     """The parts of compound words ("simpadu-pmi" -> simpadu, pmi), split as the analyzer indexes them."""
     return [p for w in words for p in _SPLIT_RE.split(w) if p]
 
+
 def _stemmer():  # noqa: ANN202
     global _sastrawi
     if _sastrawi is None:
         from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 
-        _sastrawi = StemmerFactory().create_stemmer()
+        # The factory wraps the stemmer in a CachedStemmer whose dict grows without bound; its `stem` is
+        # the wrapped stemmer's `stem` plus that memo, so the wrapped one gives the same stems.
+        _sastrawi = StemmerFactory().create_stemmer().delegatedStemmer
     return _sastrawi
 
 
-@lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     """Indonesian stem of a lowercase word; short words, numbers and compounds are left alone."""
-    if len(word) < 4 or not word.isalpha():
-        return word
-    result = _stemmer().stem(word)
-    return result or word
+    try:
+        return _stems[word]
+    except KeyError:
+        pass
+    result = word if len(word) < 4 or not word.isalpha() else (_stemmer().stem(word) or word)
+    if len(_stems) >= STEM_CACHE_SIZE:
+        _stems.clear()
+    _stems[word] = result
+    return result
 
 
 def split_words(text: str) -> list[str]:
@@ -88,33 +98,77 @@ class IndonesianAnalyzer(Tokenizer):
             yield t
             return
         stemming = self.stemming
-        pos = start_pos
-        for match in _WORD_RE.finditer(value):
-            low = match.group(0).lower()
+        for word, word_pos, match in _terms(value, start_pos):
+            if removestops and word in STOP_WORDS:
+                continue
+            t.text = stem(word) if stemming else word
+            if keeporiginal:
+                t.original = word
+            t.boost = 1.0
+            t.stopped = False
+            if positions:
+                t.pos = word_pos
+            if chars:
+                t.startchar, t.endchar = start_char + match.start(), start_char + match.end()
+            yield t
+
+    def positions(self, value: str) -> dict[str, list[int]]:
+        """Each term of `value` with its positions, in order: what Whoosh's Positions format collects from
+        `self(value, positions=True)`, without a Token per word (full builds index with this). The
+        plain-word case of `_terms` is written out here: this loop is most of a full build's analysis."""
+        found: dict[str, list[int]] = {}
+        stemming = self.stemming
+        stems = _stems
+
+        def add(word: str, at: int) -> None:
+            if word not in STOP_WORDS:
+                term = (stems.get(word) or stem(word)) if stemming else word
+                if term in found:
+                    found[term].append(at)
+                else:
+                    found[term] = [at]
+
+        pos = 0
+        for low in [w.lower() for w in _WORD_RE.findall(value)]:
             if low.isalnum():
-                emitted = ((low, pos),)
+                if low not in STOP_WORDS:
+                    term = (stems.get(low) or stem(low)) if stemming else low
+                    at = found.get(term)
+                    if at is None:
+                        found[term] = [pos]
+                    else:
+                        at.append(pos)
                 pos += 1
             else:
-                parts = word_parts((low,))
-                if len(parts) <= 1:
-                    emitted = ((parts[0] if parts else low, pos),)
-                    pos += 1
-                else:  # "simpadu-pmi": the parts in sequence, and the joined name at the first position
-                    emitted = tuple((part, pos + i) for i, part in enumerate(parts)) + (("".join(parts), pos),)
-                    pos += len(parts)
-            for word, word_pos in emitted:
-                if removestops and word in STOP_WORDS:
-                    continue
-                t.text = stem(word) if stemming else word
-                if keeporiginal:
-                    t.original = word
-                t.boost = 1.0
-                t.stopped = False
-                if positions:
-                    t.pos = word_pos
-                if chars:
-                    t.startchar, t.endchar = start_char + match.start(), start_char + match.end()
-                yield t
+                compound, pos = _compound(low, pos)
+                for word, at in compound:
+                    add(word, at)
+        return found
+
+
+def _terms(value: str, start_pos: int) -> Iterator[tuple[str, int, re.Match[str]]]:
+    """(word, position, match) for every word of `value`, lowercase, stop words included (see
+    `_compound` for words with hyphens, apostrophes or dots)."""
+    pos = start_pos
+    for match in _WORD_RE.finditer(value):
+        low = match.group(0).lower()
+        if low.isalnum():
+            yield low, pos, match
+            pos += 1
+            continue
+        compound, pos = _compound(low, pos)
+        for word, at in compound:
+            yield word, at, match
+
+
+def _compound(low: str, pos: int) -> tuple[list[tuple[str, int]], int]:
+    """The terms of a lowercase word that is not plain letters and digits, from position `pos`, and the
+    next position: a compound ("simpadu-pmi") gives its parts in sequence and then the joined name at the
+    first part's position; a word with one part ("plus+") gives that part."""
+    parts = word_parts((low,))
+    if len(parts) <= 1:
+        return [(parts[0] if parts else low, pos)], pos + 1
+    return [(part, pos + i) for i, part in enumerate(parts)] + [("".join(parts), pos)], pos + len(parts)
 
 
 def stemming_analyzer() -> IndonesianAnalyzer:

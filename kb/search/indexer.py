@@ -15,11 +15,16 @@ from kb.content.fields import facet_values
 from kb.content.model import Innovation
 from kb.content.render import index_text
 from kb.search import spelling
+from kb.search.bulk import BulkWriter
 from kb.search.schema import get_schema
 
 log = logging.getLogger(__name__)
 
-WRITER_LIMIT_MB = 512  # a bigger buffer means fewer segment merges: the main lever on build speed
+# Whoosh's posting pool for incremental writes (a few documents): it sorts and spills runs, never segments.
+WRITER_LIMIT_MB = 512
+# The term buffer of a full build (kb/search/bulk.py): spilled runs are merged term by term, so a small
+# buffer costs little time and keeps the building process small (docs/performance.md, "Build speed").
+BULK_LIMIT_MB = 64
 SPELLING_FILE = "spelling.json"
 
 
@@ -64,6 +69,17 @@ def to_document(innovation: Innovation, replications: int) -> dict[str, Any]:
 def create(folder: Path) -> Any:
     """A new, empty Whoosh index in `folder`."""
     return whoosh_index.create_in(str(folder), get_schema())
+
+
+# From this many documents on, a full build analyses in a helper process (kb/search/ahead.py): below it,
+# starting the process costs more than it saves.
+AHEAD_FROM = 2000
+
+
+def bulk_writer(ix: Any, documents: int) -> BulkWriter:
+    """The writer for a full build of about `documents` documents into the new, empty index `ix` (one
+    segment, as Whoosh would write it)."""
+    return BulkWriter(ix, limitmb=BULK_LIMIT_MB, analyse_ahead=documents >= AHEAD_FROM)
 
 
 SEGMENT_SPELLING = "spelling-{}.json"  # one per Whoosh segment: as immutable as the segment itself
