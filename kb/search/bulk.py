@@ -1,14 +1,15 @@
 """Writing many new documents into one new Whoosh segment, faster and in less memory than Whoosh's own
 `SegmentWriter` (a full index build).
 
-Profiles of a full build put half of its time in Whoosh's posting pool, not in analysis: every posting
-becomes a tuple, the tuples are sorted (Python comparisons of field name, then term, then document) each
-time the pool fills, spilled to a temporary run, and the runs are merged back one posting at a time
-through a heap. Here postings are grouped by term as they arrive instead. Documents arrive in document
-number order, so each term's postings are already in order: a full buffer is spilled as one record per
-term (sorted terms, not sorted postings), and runs are merged term by term. The ranked text fields are
-analysed through `IndonesianAnalyzer.positions` (no Token object per word), and document lengths come
-from memory rather than from reading the new segment's length column back for every posting.
+Profiles of a full build put more of its time in Whoosh's posting pool than in writing the segment:
+every posting becomes a tuple, the tuples are sorted (Python comparisons of field name, then term, then
+document) each time the pool fills, spilled to a temporary run, and the runs are merged back one posting
+at a time through a heap. Here postings are grouped by term as they arrive instead. Documents arrive in
+document number order, so each term's postings are already in order: a full buffer is spilled as one
+record per term (sorted terms, not sorted postings), and runs are merged term by term. The ranked text
+fields are analysed through `IndonesianAnalyzer.positions` (no Token object per word) - those that need
+Sastrawi optionally in a helper process (kb/search/ahead.py) - and document lengths come from memory
+rather than from reading the new segment's length column back for every posting.
 
 The segment is the one `SegmentWriter` writes: the same codec writes the same terms, postings, weights,
 positions, lengths and stored fields (tests/test_bulk_writer.py compares the two posting by posting).
@@ -31,11 +32,11 @@ from whoosh.writing import SegmentWriter
 from kb.search import ahead
 from kb.search.analysis import IndonesianAnalyzer
 
-# Per posting: three list slots and (mostly) its encoded positions; per term: a dict entry, the key and a
-# list. Estimates in the spirit of Whoosh's own pool accounting, measured against RSS on a 10 000-document
-# build (docs/performance.md).
-_POSTING_BYTES = 3 * 8 + 40
-_TERM_BYTES = 160
+# Resident bytes per posting (three list slots and, for a term occurring more than once, its encoded
+# positions: lone positions share one encoding each) and per new term (a dict entry, the key, a list), as
+# measured (resident memory just before a spill) on a realistic 10 000-document corpus.
+_POSTING_BYTES = 26
+_TERM_BYTES = 64
 # With an analysis helper: documents sent to it per batch, and how far indexing trails what was sent (it
 # needs a head start: the first documents are nearly all new words to stem).
 AHEAD_BATCH = 64
@@ -65,7 +66,7 @@ class BulkWriter(SegmentWriter):
         self._interned: dict[bytes, bytes] = {}  # one object per distinct lone-position encoding
         # Fields analysed with `ahead.field_postings`; every other one goes through Whoosh's `field.index`.
         # The helper takes those that need Sastrawi (the build waits for it; the others are short).
-        self._fast = [name for name, field in self.schema.items() if _fast(field)]
+        self._fast = [name for name, field in self.schema.items() if _positions_field(field)]
         self._ahead = [name for name in self._fast if self.schema[name].analyzer.stemming]
         self._held: deque[dict[str, Any]] = deque()  # added, not yet indexed
         self._unsent: list[ahead.Texts] = []  # added since the last batch sent to the helper
@@ -184,7 +185,7 @@ class BulkWriter(SegmentWriter):
     def _add_postings(self, fieldname: str, field: Any, postings: ahead.Postings, docnum: int,
                       fieldboost: float) -> int:
         """One ranked text field's postings into the buffer; returns the field's length."""
-        weights = self._weights.get((fieldname, fieldboost))
+        weights = self._weights.get((fieldname, fieldboost))  # `fieldboost`: the document's, for this field
         if weights is None:
             weights = self._weights[fieldname, fieldboost] = _Weights(field.format.field_boost, fieldboost)
         return self.buffer.add_field(fieldname, docnum, postings, weights, self._interned)
@@ -257,16 +258,16 @@ class _Weights(dict):
     """Posting weight by term frequency, as Whoosh computes it: a boost of 1.0 per token summed, times
     the field's boost, times the document's."""
 
-    def __init__(self, field_boost: float, fieldboost: float) -> None:
+    def __init__(self, field_boost: float, document_boost: float) -> None:
         super().__init__()
-        self.boosts = (field_boost, fieldboost)
+        self.boosts = (field_boost, document_boost)
 
     def __missing__(self, freq: int) -> float:
         weight = self[freq] = float(freq) * self.boosts[0] * self.boosts[1]
         return weight
 
 
-def _fast(field: Any) -> bool:
+def _positions_field(field: Any) -> bool:
     """Whether a field's postings come from `IndonesianAnalyzer.positions` (every other field goes
     through Whoosh's `field.index`)."""
     return (type(field.format) is Positions and isinstance(field.analyzer, IndonesianAnalyzer)

@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 WRITER_LIMIT_MB = 512
 # The term buffer of a full build (kb/search/bulk.py): spilled runs are merged term by term, so a small
 # buffer costs little time and keeps the building process small (docs/performance.md, "Build speed").
-BULK_LIMIT_MB = 64
+BULK_LIMIT_MB = 24
 SPELLING_FILE = "spelling.json"
 
 
