@@ -1,7 +1,7 @@
 """Indonesian text analysis for Whoosh: tokens, compounds, stop words and a cached Sastrawi stemmer.
 
 The stem function is module-level on purpose: Whoosh pickles analyzers into the index's table of
-contents, and a bound method would drag its whole object along (see STACK-NOTES).
+contents, and a bound method would drag its whole object along (and its caches) into every TOC.
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ _WORD_RE = re.compile(TOKEN_PATTERN, re.UNICODE)
 _SPLIT_RE = re.compile(r"[-'.+]")
 
 # Small curated list: function words only. Big published lists drop content words such as "kerja",
-# "umum" or "baru" that matter here (STACK-NOTES).
+# "umum" or "baru" that matter here (we checked the common published lists against our write-ups).
 STOP_WORDS = frozenset("""
 yang dan di ke dari untuk dengan pada dalam atau ini itu adalah sebagai oleh juga akan telah sudah
 bagi para secara agar supaya serta tersebut yaitu yakni karena bahwa tentang hingga sampai antara

@@ -1,5 +1,5 @@
 """Document sets as Python ints (bit n = document number n): union, intersection and counting of
-10 000-document sets in microseconds, which is what makes facet counts cheap (see STACK-NOTES)."""
+10 000-document sets in microseconds (measured), which is what makes facet counts cheap."""
 from __future__ import annotations
 
 from collections.abc import Iterable
