@@ -136,6 +136,8 @@ class Ahead:
 def start(stemming: list[bool]) -> Ahead | None:
     """A helper analysing fields with these analyzers (stemming or not), or None where no process can be
     started (the build then analyses everything itself)."""
+    if not sys.executable:  # an embedded interpreter: nothing to start
+        return None
     try:
         return Ahead(stemming)
     except OSError as exc:
