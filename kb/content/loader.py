@@ -194,13 +194,6 @@ class Catalogue:
     def warnings(self) -> list[Issue]:
         return [i for i in self.issues if not i.is_error]
 
-    def errors_by_file(self) -> dict[str, list[Issue]]:
-        """Files that were skipped, with their errors."""
-        found: dict[str, list[Issue]] = {}
-        for issue in self.errors:
-            found.setdefault(issue.path, []).append(issue)
-        return found
-
     def summary_line(self) -> str:
         """One line for terminals and logs."""
         return summary_line(self.files, len(self.innovations), len(self.awards), len(self.errors),
@@ -294,13 +287,10 @@ def iter_content_files(root: Path, sub: str) -> Iterator[Path]:
 def read_innovation(path: Path, display: str, award_keys: Mapping[str, str],
                     root: Path | None = None) -> FileResult:
     """Read and check one innovation file: the record (with its body) or its errors, and its links."""
+    doc = _parse(path, display, root, innovation=True)
+    if isinstance(doc, FileResult):
+        return doc
     slug = path.stem
-    problem = _file_problem(path, display, root)
-    if problem is not None:
-        return FileResult(display, slug, None, [problem])
-    doc = read_document(path, display)
-    if isinstance(doc, Issue):
-        return FileResult(display, slug, None, [doc], Links(slug, display, ok=False))
     chk = Checker(display, doc.lines)
     innovation = _build_innovation(doc, display, award_keys, chk)
     links = _links_of(doc, slug, display, ok=innovation is not None and not chk.has_errors)
@@ -311,16 +301,25 @@ def read_innovation(path: Path, display: str, award_keys: Mapping[str, str],
 
 def read_award(path: Path, display: str, root: Path | None = None) -> FileResult:
     """Read and check one award programme file."""
+    doc = _parse(path, display, root, innovation=False)
+    if isinstance(doc, FileResult):
+        return doc
+    chk = Checker(display, doc.lines)
+    award = _build_award(doc, chk)
+    return FileResult(display, path.stem, award, chk.issues, content_hash=doc.content_hash)
+
+
+def _parse(path: Path, display: str, root: Path | None, innovation: bool) -> Document | FileResult:
+    """The parsed file, or the result for a file that is not content or cannot be parsed. An innovation
+    file that cannot be parsed still takes its slug (links to it resolve; its own error is reported once)."""
     slug = path.stem
     problem = _file_problem(path, display, root)
     if problem is not None:
         return FileResult(display, slug, None, [problem])
     doc = read_document(path, display)
     if isinstance(doc, Issue):
-        return FileResult(display, slug, None, [doc])
-    chk = Checker(display, doc.lines)
-    award = _build_award(doc, chk)
-    return FileResult(display, slug, award, chk.issues, content_hash=doc.content_hash)
+        return FileResult(display, slug, None, [doc], Links(slug, display, ok=False) if innovation else None)
+    return doc
 
 
 def _file_problem(path: Path, display: str, root: Path | None) -> Issue | None:

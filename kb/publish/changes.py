@@ -82,9 +82,6 @@ class _LazyPath(str):
     def stem(self) -> str:
         return os.path.splitext(os.path.basename(self))[0]
 
-    def path(self) -> Path:
-        return Path(self)
-
 
 @dataclass
 class Write:

@@ -140,8 +140,3 @@ def read_spelling(folder: Path) -> tuple[dict[str, int], set[str]] | None:
     except (OSError, ValueError):
         return None
     return data["freq"], set(data["stems"])
-
-
-def segment_count(ix: Any) -> int:
-    with ix.reader() as reader:
-        return len(list(reader.leaf_readers()))
