@@ -395,7 +395,9 @@ def _build_innovation(doc: Document, display: str, award_keys: Mapping[str, str]
         code = _check_region(rep["region"], rep.get("region_code"), ("replications", index, "region_code"), chk)
         replications.append(Replication(region=rep["region"], region_code=code, year=rep.get("year"),
                                         agency=rep.get("agency"), proof=rep.get("proof"),
-                                        innovation=rep.get("innovation")))
+                                        innovation=rep.get("innovation"), status=rep.get("status"),
+                                        mechanism=rep.get("mechanism", []), changes=rep.get("changes"),
+                                        results=rep.get("results"), source=rep.get("source")))
     _check_body(doc, chk)
     if len(clean["summary"]) > SUMMARY_CARD:
         chk.warn(("summary",), f"is {len(clean['summary'])} characters; cards show about {SUMMARY_CARD}: "

@@ -36,6 +36,11 @@ class Replication:
     agency: str | None = None
     proof: str | None = None
     innovation: str | None = None
+    status: str | None = None  # direncanakan | uji-coba | berjalan | berhenti (vocab.REPLICATION_STATUSES)
+    mechanism: list[str] = field(default_factory=list)
+    changes: str | None = None
+    results: str | None = None
+    source: dict | None = None  # {title, url, date} like an entry of `sources`
 
 
 @dataclass(slots=True)

@@ -76,8 +76,11 @@ tags: []
 # awards:
 #   - {{name: sinovik, year: 2020, rank: Top 45, url: "https://..."}}
 # Daerah yang mereplikasi (hanya yang terdokumentasi); proof: surat-minat | pks | mou | lainnya
+# status: direncanakan | uji-coba | berjalan | berhenti (rencana, MoU atau kunjungan studi = direncanakan)
+# mechanism: [kunjungan-studi, mou-pks, pendampingan-teknis, berbagi-kode, lainnya]
 # replications:
-#   - {{region: Kabupaten Lamongan, region_code: "35.24", year: 2021, proof: pks}}
+#   - {{region: Kabupaten Lamongan, region_code: "35.24", year: 2021, proof: pks, status: berjalan,
+#      mechanism: [kunjungan-studi], changes: "...", results: "...", source: {{title: "...", url: "https://..."}}}}
 # replicated_from: slug-inovasi-asal
 # Kesesuaian replikasi (hapus jika tidak ada sumber):
 # cost: {{band: rendah, amount_idr: 150000000, note: "APBD per tahun"}}   # rendah | sedang | tinggi

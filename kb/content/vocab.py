@@ -43,6 +43,19 @@ PROOFS = {
     "mou": ("Nota kesepahaman (MoU)", "Memorandum of understanding"),
     "lainnya": ("Lainnya", "Other"),
 }
+REPLICATION_STATUSES = {  # a plan, an MoU or a study visit is never a running replication
+    "direncanakan": ("Direncanakan", "Planned"),
+    "uji-coba": ("Uji coba", "Pilot"),
+    "berjalan": ("Berjalan", "Running"),
+    "berhenti": ("Berhenti", "Stopped"),
+}
+MECHANISMS = {  # how the replica learned from the origin
+    "kunjungan-studi": ("Kunjungan studi", "Study visit"),
+    "mou-pks": ("MoU / PKS", "MoU / cooperation agreement"),
+    "pendampingan-teknis": ("Pendampingan teknis", "Technical assistance"),
+    "berbagi-kode": ("Berbagi kode / aplikasi", "Shared code or application"),
+    "lainnya": ("Lainnya", "Other"),
+}
 LANGUAGES = {"id": ("Bahasa Indonesia", "Indonesian"), "en": ("Bahasa Inggris", "English")}
 YES_NO = {"ya": ("Ya", "Yes"), "tidak": ("Tidak", "No")}  # true/false fields, as facet values and labels
 
