@@ -178,7 +178,36 @@ def new_command(title: str, region: str | None, slug: str | None, content_dir: s
     click.echo("next: fill in every TODO, then run `python3 run.py check` and preview with `python3 run.py`")
 
 
-COMMANDS = (serve_command, sync_command, check_command, index_command, new_command)
+@click.command("import")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--award", required=True, help="Award file slug in content/awards/, e.g. sinovik.")
+@click.option("--year", required=True, type=click.IntRange(1945, dt.date.today().year), help="Award year.")
+@_content_option
+def import_command(csv_file: Path, award: str, year: int, content_dir: str | None) -> None:
+    """Write one draft per row of a winners list (CSV) into content/innovations/_drafts/.
+
+    Columns (header row; Indonesian names accepted): title, region, and optionally region_code, agency, rank,
+    summary, full_name, sectors, url, source_title. See docs/content-format.md. Exits 1 if a row was skipped.
+    """
+    from kb.content.importer import ImportFileError, import_winners
+
+    settings = _settings(content_dir=content_dir)
+    try:
+        report = import_winners(csv_file, Path(settings["CONTENT_DIR"]), award, year)
+    except ImportFileError as exc:
+        raise click.ClickException(f"{csv_file}:{exc}" if str(exc).startswith("line ") else f"{csv_file}: {exc}")
+    for path in report.written:
+        click.echo(f"draft {path}")
+    for skip in report.skipped:
+        click.echo(f"{csv_file}:{skip.line}: {skip.title or '(no title)'}: {skip.reason}", err=True)
+    click.echo(f"{len(report.written)} drafts written, {len(report.skipped)} rows skipped")
+    if report.written:
+        click.echo("next: complete each draft from its sources, move it to content/innovations/, run check")
+    if report.skipped:
+        raise SystemExit(1)
+
+
+COMMANDS = (serve_command, sync_command, check_command, index_command, new_command, import_command)
 
 
 def register_commands(group: click.Group) -> None:
