@@ -97,7 +97,6 @@ class Kit:
     asks: dict[str, str]  # the questions for facts outside `needs`: problem, steps, replicas, contact
     questions: list[str]  # every question the write-up leaves open, in the order of the kit
     phases: list[Phase]
-    today: dt.date
 
     @property
     def steps(self) -> list[str]:
@@ -139,7 +138,7 @@ def build_kit(inn: Innovation, rec: RecordsFile, untuk: Region | None, today: dt
     questions += ([] if replicas else [asks["replicas"]]) + ([] if direct else [asks["contact"]])
     kit = Kit(inn=inn, untuk=untuk, sections=found, needs=needs, status_text=status_text, warnings=warnings,
               replicas=replicas, replica_counts=_replica_counts(replicas), contact=contact, direct_contact=direct,
-              asks=asks, questions=questions, phases=[], today=today)
+              asks=asks, questions=questions, phases=[])
     kit.phases = _phases(kit, lang)
     return kit
 
@@ -155,10 +154,10 @@ def _needs(inn: Innovation, lang: str) -> list[Need]:
         cost = [text] + ([inn.cost.note] if inn.cost.note else [])
     complexity = [vocab.label(vocab.LEVELS, inn.complexity, lang)] if inn.complexity else []
     return [
-        Need("cost", _("Biaya"), cost,
+        Need("cost", fields.field_label("cost", lang), cost,
              _("Berapa biaya penerapan awal dan biaya tahunannya, dan dari mana sumber dananya (APBD, APBN, "
                "lainnya)?")),
-        Need("complexity", _("Kompleksitas"), complexity,
+        Need("complexity", fields.field_label("complexity", lang), complexity,
              _("Seberapa sulit inovasi ini ditiru, dan bagian mana yang paling sulit?")),
         Need("team", fields.field_label("team", lang), list(inn.team or []),
              _("Siapa tim pelaksananya (unit, peran, jumlah orang), dan pelatihan apa yang mereka perlukan?")),
@@ -325,7 +324,8 @@ def region_groups() -> list[tuple[Region, list[Region]]]:
     return groups
 
 
-_ID_RE = re.compile(r'(\bid="|\bhref="#)([^"]+)"')
+_TAG_RE = re.compile(r"<[^>]+>")  # sanitized HTML: every "<" in text is escaped
+_ID_RE = re.compile(r'(\sid="|\shref="#)([^"]+)"')
 
 
 def scoped_section(markdown: str | None, prefix: str) -> Markup | None:
@@ -334,7 +334,8 @@ def scoped_section(markdown: str | None, prefix: str) -> Markup | None:
     if markdown is None:
         return None
     html = render_markdown(markdown).html
-    return Markup(_ID_RE.sub(lambda m: f'{m.group(1)}{prefix}-{m.group(2)}"', html))
+    return Markup(_TAG_RE.sub(lambda tag: _ID_RE.sub(lambda m: f'{m.group(1)}{prefix}-{m.group(2)}"', tag.group(0)),
+                              html))  # only inside tags: text that reads id="..." stays as written
 
 
 def requested_for(inn: Innovation) -> Region | None:
