@@ -125,7 +125,10 @@ def hostile_app(tmp_path: Path):
     payload = " ".join(XSS + EXOTIC[:3])
     data = innovation_data(title=("Judul " + XSS[0] + EXOTIC[0])[:200], full_name=XSS[1], summary=XSS[4][:500],
                            agency=XSS[5], tags=XSS[:4], year_note=payload[:1000], legal_basis=[XSS[6]],
-                           contact={"office": XSS[0], "phone": XSS[1]},
+                           contact={"office": XSS[0], "phone": XSS[1]}, steps=XSS, team=[XSS[1]],
+                           prerequisites=[XSS[2]], partners=[XSS[5]],
+                           replications=[{"region": "Kabupaten Banyuwangi", "changes": XSS[0], "results": XSS[1],
+                                          "source": {"title": XSS[4], "url": "https://example.org/?x=%3C"}}],
                            sources=[{"title": XSS[0], "url": "https://example.org/?q=%3Cscript%3E"}])
     body = BODY + "\n\n<script>alert(1)</script>\n\n<div onclick=\"alert(1)\">raw html</div>\n\n" \
         "[j](javascript:alert(1)) [d](data:text/html,x) <iframe src=//evil></iframe>\n\n" \
@@ -140,7 +143,8 @@ def test_script_injection_in_every_field_never_reaches_the_page(tmp_path):
     app = hostile_app(tmp_path)
     client = app.test_client()
     assert "jahat" in load_catalogue(app.config["CONTENT_DIR"]).innovations
-    for path in ["/inovasi/jahat", "/inovasi/jahat/embed", "/cari?q=judul", "/", "/sektor/tenaga-kerja"]:
+    for path in ["/inovasi/jahat", "/inovasi/jahat/embed", "/inovasi/jahat/replikasi", "/cari?q=judul", "/",
+                 "/sektor/tenaga-kerja"]:
         resp = client.get(path)
         assert resp.status_code == 200, path
         assert not executable_parts(resp.get_data(as_text=True)), path
@@ -153,6 +157,10 @@ def test_script_injection_in_every_field_never_reaches_the_page(tmp_path):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page  # shown as text, not run
     assert "{{ 7*7 }}" in page  # no template injection either
     assert "🙂🚀 inovasi 💡" in page and "مبادرة الخدمة العامة" in page
+    kit = client.get("/inovasi/jahat/replikasi").get_data(as_text=True)
+    assert kit.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 4  # steps, changes, office, body: all as text
+    docx = client.get("/inovasi/jahat/replikasi.docx")
+    assert docx.status_code == 200 and docx.mimetype.endswith("wordprocessingml.document")
     app.extensions["kb.generations"].close()
 
 

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from kb import memory
-from kb.content import regions, vocab
+from kb.content import regions, sections, vocab
 from kb.content.document import Document, read_document
 from kb.content.issues import Issue, Severity
 from kb.content.model import Award, AwardRef, Contact, Cost, Innovation, Replication, Source
@@ -35,8 +34,6 @@ log = logging.getLogger(__name__)
 INNOVATIONS_DIR = "innovations"
 TRIM_EVERY = 1000  # files read between heap trims: keeps peak memory near what is live (kb/memory.py)
 AWARDS_DIR = "awards"
-_HEADING_RE = re.compile(r"^##\s+(.+?)\s*#*\s*$")
-_FENCE_RE = re.compile(r"^(```|~~~)")
 
 
 @dataclass(slots=True)
@@ -444,13 +441,7 @@ def _check_region(name: str, code: str | None, where: tuple[str | int, ...], chk
 
 
 def _check_body(doc: Document, chk: Checker) -> None:
-    headings: list[tuple[str, int]] = []
-    in_fence = False
-    for offset, line in enumerate(doc.body.splitlines()):
-        if _FENCE_RE.match(line):
-            in_fence = not in_fence
-        elif not in_fence and (m := _HEADING_RE.match(line)):
-            headings.append((m.group(1).strip(), doc.body_line + offset))
+    headings = [(name, doc.body_line + offset) for name, offset in sections.headings(doc.body)]
     if PLACEHOLDER in doc.body:
         line = doc.body_line + doc.body[: doc.body.index(PLACEHOLDER)].count("\n")
         chk.warn_at(line, "body", "still contains template placeholders (TODO): replace them with your text")

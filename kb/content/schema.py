@@ -189,6 +189,16 @@ INNOVATION_SCHEMA: dict[str, Spec] = {
     ),
     "complexity": Spec("str", choices=_const(vocab.LEVELS), label=("Kompleksitas", "Complexity"), facets=(Facet(),),
                        show=EVERYWHERE, help="tingkat kesulitan replikasi", example="sedang"),
+    # What a replicating region needs, for the replication kit (/inovasi/<slug>/replikasi): each only as a source
+    # states it; the kit says what to ask the origin agency for any that is left out.
+    "steps": Spec("list", item=LONG_TEXT, label=("Langkah penerapan", "Implementation steps"),
+                  help="langkah penerapan, berurutan", example='["...", "..."]'),
+    "prerequisites": Spec("list", item=LONG_TEXT, label=("Prasyarat", "Prerequisites"),
+                          help="yang harus sudah ada sebelum mulai", example='["..."]'),
+    "team": Spec("list", item=LONG_TEXT, label=("Tim pelaksana", "Team"),
+                 help="unit dan peran pelaksana", example='["..."]'),
+    "partners": Spec("list", item=LONG_TEXT, label=("Mitra", "Partners"),
+                     help="pihak yang diajak bekerja sama", example='["..."]'),
     "legal_basis": Spec("list", item=LONG_TEXT),
     "contact": Spec(
         "object",
@@ -237,6 +247,10 @@ FIELD_ALIASES = {
     "replication": "replications",
     "biaya": "cost",
     "kompleksitas": "complexity",
+    "langkah": "steps",
+    "prasyarat": "prerequisites",
+    "tim": "team",
+    "mitra": "partners",
     "dasar_hukum": "legal_basis",
     "kontak": "contact",
     "sumber": "sources",

@@ -11,9 +11,14 @@ from kb.web.i18n import current_language
 
 def register(app: Flask) -> None:
     """Install the template filters."""
-    app.jinja_env.filters["rupiah"] = lambda n: "Rp" + f"{n:,}".replace(",", ".")
+    app.jinja_env.filters["rupiah"] = rupiah
     app.jinja_env.filters["award_years"] = award_years
     app.jinja_env.filters["facts"] = facts
+
+
+def rupiah(amount: int) -> str:
+    """150000000 -> "Rp150.000.000" (Indonesian thousands separators)."""
+    return "Rp" + f"{amount:,}".replace(",", ".")
 
 
 def facts(record: Any) -> list[tuple[str, str, str]]:

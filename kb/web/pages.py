@@ -104,14 +104,14 @@ def url_with(**changes: object) -> str:
 
 def find_innovation(slug: str, endpoint: str) -> Innovation:
     """The record for `slug`; a former slug or case variant redirects (301) to `endpoint` with the
-    canonical one; anything else is a 404."""
+    canonical one (and the same query, e.g. the kit's `untuk`); anything else is a 404."""
     rec = records()
     found = rec.get(slug)
     if found is not None:
         return found
     canonical = rec.canonical_slug(slug)
     if canonical is not None:
-        abort(redirect(url_for(endpoint, slug=canonical), code=301))
+        abort(redirect(url_for(endpoint, slug=canonical, **request.args.to_dict(flat=False)), code=301))
     abort(404, description=f"no innovation {slug!r}")
 
 
