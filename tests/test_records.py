@@ -33,7 +33,8 @@ def bundled(tmp_path):
 
 def test_every_bundled_record_round_trips(bundled):
     cat, records = bundled
-    assert len(records) == len(cat.innovations) == 15
+    files = list((ROOT / "content" / "innovations").glob("*.md"))
+    assert len(records) == len(cat.innovations) == len(files) > 0
     for slug, inn in cat.innovations.items():
         assert records.get(slug) == inn
     # Bodies are kept compressed beside the record and read on their own.
