@@ -33,7 +33,7 @@ def bundled(tmp_path):
 
 def test_every_bundled_record_round_trips(bundled):
     cat, records = bundled
-    assert len(records) == len(cat.innovations) == 15
+    assert len(records) == len(cat.innovations) >= 15  # the bundled catalogue grows; never below the first 15
     for slug, inn in cat.innovations.items():
         assert records.get(slug) == inn
     # Bodies are kept compressed beside the record and read on their own.
