@@ -7,6 +7,7 @@ from kb.content.fields import cell_schema, json_schema, shown
 from kb.content.schema import DETAIL, INNOVATION_SCHEMA, ROW
 from kb.search.facets import FACETS
 from kb.search.query import MAX_PER_PAGE, MAX_RESULT_WINDOW, SORTS
+from kb.web import openapi_replication as replication_openapi
 from kb.web.i18n import LANGUAGES
 from kb.web.params import DEFAULT_PER_PAGE, MAX_FILTER_CHARS, MAX_FILTER_VALUES, MAX_PAGE
 
@@ -189,6 +190,7 @@ def openapi_document(server: str) -> dict[str, Any]:
                                            "responses": {"200": {"description": "CSV with a header row",
                                                                  "content": {"text/csv": {"schema": STR}}},
                                                          **BAD}}},
+            **replication_openapi.paths(LANG, _ok, ERRORS, BAD),
         },
-        "components": {"schemas": {**SCHEMAS, **_field_schemas()}},
+        "components": {"schemas": {**SCHEMAS, **_field_schemas(), **replication_openapi.schemas()}},
     }
