@@ -35,7 +35,8 @@ from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
 SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
 AXE = ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js"  # axe-core 4.14.1, see its README.md
 AXE_PAGES = ["/", "/cari?q=pekerja+migran", "/inovasi/jalin-matra-pfk", "/sektor/kesehatan",
-             "/inovasi/jalin-matra-pfk/embed", "/penghargaan/sinovik", "/wilayah/35", "/inovasi/tidak-ada"]
+             "/inovasi/jalin-matra-pfk/embed", "/penghargaan/sinovik", "/wilayah/35", "/inovasi/tidak-ada",
+             "/untuk", "/untuk/35.10", "/replikasi", "/statistik"]
 MISSING = "/inovasi/tidak-ada"  # a 404 page: its own status is logged as a console error
 
 
@@ -114,7 +115,8 @@ def test_search_form_by_keyboard_only(page: Page, base_url: str):
 
 
 def test_pages_render_without_horizontal_scroll(page: Page, base_url: str):
-    for path in ["/", "/cari?q=kemiskinan", "/inovasi/jalin-matra-pfk", "/wilayah/35", "/penghargaan/sinovik"]:
+    for path in ["/", "/cari?q=kemiskinan", "/inovasi/jalin-matra-pfk", "/wilayah/35", "/penghargaan/sinovik",
+                 "/untuk", "/untuk/35.10", "/replikasi", "/statistik"]:
         page.goto(base_url + path)
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 1, (path, overflow)

