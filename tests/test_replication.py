@@ -347,3 +347,35 @@ def test_replicated_from_mapping_keeps_its_facts(tmp_path):
     assert replica.replicated_from == "klinik-desa"
     assert replica.replicated_from_details.status == "berjalan"
     assert cat.replication_count(cat.innovations["klinik-desa"]) == 5
+
+
+def test_network_table_is_paged(rep, monkeypatch):
+    from kb.web import replications
+
+    monkeypatch.setattr(replications, "TABLE_PAGE", 2)
+    seen = []
+    for page, rows in ((1, 2), (2, 2), (3, 1)):
+        html = rep.get(f"/replikasi?page={page}").get_data(as_text=True)
+        parser = Rows()
+        parser.feed(html)
+        cells = [r for r in parser.rows if r]
+        assert f"Halaman {page} dari 3" in html and len(cells) == rows
+        picture = html[html.index('class="chart network"'):]
+        assert picture[: picture.index("</svg>")].count('<path class="edge') == 5  # always every replication
+        seen += [(r[0], r[1]) for r in cells]
+    assert len(set(seen)) == 5
+    assert rep.get("/replikasi?page=4").status_code == 404
+    assert rep.get("/replikasi?page=abc").status_code == 400
+
+
+def test_network_picture_keeps_the_most_connected_when_large(tmp_path):
+    from kb.replication import Snapshot, network
+
+    snap = Snapshot.build(load_catalogue(write_catalogue(tmp_path / "content")).innovations.values())
+    full = network.layout(snap, {})
+    assert len(full.edges) == full.total_links == 5 and len(full.nodes) == 6
+    small = network.layout(snap, {}, max_nodes=2)
+    assert small.total_links == 5 and len(small.edges) == 2  # one original, two of its five regions
+    assert all(0 <= n.y <= small.height and 0 <= n.x <= small.width for n in small.nodes)
+    counts = network.counts(snap)
+    assert dict(counts.by_status)["berjalan"] == 1 and counts.by_sector == [("pemberdayaan-masyarakat-desa", 5)]

@@ -39,29 +39,22 @@ def region_kind(code: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class RegionFacts:
-    """A province or regency/city with its population and area (figures of `VINTAGE`)."""
+    """A province or regency/city with its population and area (figures of `VINTAGE`). The parts of the code
+    are worked out once here: ranking reads them for every write-up of the catalogue."""
 
     code: str
     name: str  # display name: "Provinsi Jawa Timur", "Kabupaten Banyuwangi", "Kota Surabaya"
     population: int
     area_km2: float
+    kind: str = ""  # provinsi | kabupaten | kota (from the code)
+    province_code: str = ""
+    island_group: str = ""  # the province code's first digit: a key of ISLAND_GROUPS
+    density: float = 0.0  # inhabitants per km²
 
-    @property
-    def kind(self) -> str:
-        return region_kind(self.code)
-
-    @property
-    def province_code(self) -> str:
-        return self.code.split(".")[0]
-
-    @property
-    def island_group(self) -> str:
-        return self.code[0]
-
-    @property
-    def density(self) -> float:
-        """Inhabitants per km²."""
-        return self.population / self.area_km2 if self.area_km2 > 0 else 0.0
+    @classmethod
+    def of(cls, code: str, name: str, population: int, area_km2: float) -> RegionFacts:
+        return cls(code, name, population, area_km2, region_kind(code), code.split(".")[0], code[0],
+                   population / area_km2 if area_km2 > 0 else 0.0)
 
 
 @lru_cache(maxsize=1)
@@ -72,7 +65,7 @@ def all_facts() -> dict[str, RegionFacts]:
     for row in csv.DictReader(io.StringIO(text)):
         region = get_region(row["code"])
         name = region.display_name if region is not None else row["name"]
-        out[row["code"]] = RegionFacts(row["code"], name, int(row["population_total"]), float(row["area_km2"]))
+        out[row["code"]] = RegionFacts.of(row["code"], name, int(row["population_total"]), float(row["area_km2"]))
     return out
 
 

@@ -18,7 +18,7 @@ preference for or against digital innovations.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from kb.content.population import RegionFacts
@@ -65,7 +65,7 @@ class Reason:
 class Recommendation:
     entry: Entry
     score: float  # 0..1
-    reasons: list[Reason]
+    reasons: list[Reason] = field(default_factory=list)  # filled for the positions asked for (`explain`)
 
 
 @dataclass(frozen=True)
@@ -85,13 +85,15 @@ class Recommendations:
 
 
 def recommend(snapshot: Snapshot, region: RegionFacts, prefs: Preferences,
-              facts_of: Callable[[str], RegionFacts | None]) -> Recommendations:
+              facts_of: Callable[[str], RegionFacts | None], explain: range = range(0)) -> Recommendations:
     """Every entry of `snapshot` for `region`: those at home there apart, the rest ranked (best first; ties
-    by more replications, newer, then slug). `facts_of`: population and area of an origin's region code."""
+    by more replications, newer, then slug). `facts_of`: population and area of an origin's region code.
+    `explain`: the positions in the ranking (a page) whose reasons are worked out; words cost more than
+    numbers, and a page shows 20 of a catalogue's thousands."""
     here: list[Here] = []
-    ranked: list[tuple[float, int, int, str, Recommendation]] = []
+    ranked: list[tuple[float, int, int, str, Entry]] = []
     for entry in snapshot.entries.values():
-        links = snapshot.by_origin.get(entry.slug, [])
+        links = snapshot.by_origin.get(entry.slug, ())
         if entry.region_code == region.code:
             here.append(Here(entry, "origin"))
             continue
@@ -101,19 +103,26 @@ def recommend(snapshot: Snapshot, region: RegionFacts, prefs: Preferences,
             here.append(Here(entry, "replica", at_home))
             continue
         origin = facts_of(entry.region_code) if entry.region_code else None
-        score, reasons = score_entry(entry, links, origin, region, prefs)
-        ranked.append((-score, -len(links), -entry.year, entry.slug, Recommendation(entry, score, reasons)))
+        score, _ = score_entry(entry, links, origin, region, prefs, explain=False)
+        ranked.append((-score, -len(links), -entry.year, entry.slug, entry))
     ranked.sort(key=lambda row: row[:4])
     here.sort(key=lambda h: (h.relation != "origin", -h.entry.year, h.entry.title.lower()))
-    return Recommendations(region, here, [row[4] for row in ranked])
+    out = []
+    for position, (score, _, _, _, entry) in enumerate(ranked):
+        reasons: list[Reason] = []
+        if position in explain:
+            origin = facts_of(entry.region_code) if entry.region_code else None
+            reasons = score_entry(entry, snapshot.by_origin.get(entry.slug, []), origin, region, prefs)[1]
+        out.append(Recommendation(entry, -score, reasons))
+    return Recommendations(region, here, out)
 
 
-def score_entry(entry: Entry, links: list[Link], origin: RegionFacts | None, region: RegionFacts,
-                prefs: Preferences) -> tuple[float, list[Reason]]:
-    """The score (0..1, rounded to 3 decimals) of one entry for `region`, and its reasons: those for it
-    first (the weightiest factor first), then information, then those against it."""
+def score_entry(entry: Entry, links: Sequence[Link], origin: RegionFacts | None, region: RegionFacts,
+                prefs: Preferences, explain: bool = True) -> tuple[float, list[Reason]]:
+    """The score (0..1, rounded to 3 decimals) of one entry for `region`, and (with `explain`) its reasons:
+    those for it first (the weightiest factor first), then information, then those against it."""
     parts: dict[str, float] = {}
-    reasons: list[Reason] = []
+    reasons: list[Reason] = [] if explain else _Discard()
     parts["size"] = _size(origin, region, reasons)
     parts["nearby"] = _nearby(origin, region, reasons)
     parts["proven"] = _proven(entry, links, region, reasons)
@@ -141,6 +150,13 @@ def score_entry(entry: Entry, links: list[Link], origin: RegionFacts | None, reg
     shown = [r for r in reasons if r.tone == 0 or weights.get(r.factor, 1)]  # a factor set to 0 says nothing
     shown.sort(key=lambda r: (-r.tone, -weight_of.get(r.factor, 0.0)))
     return round(score, 3), shown
+
+
+class _Discard(list):
+    """A reasons list that keeps nothing: scoring without words (most of a ranking is never shown)."""
+
+    def append(self, item: object) -> None:
+        pass
 
 
 def _ratio_similarity(a: float, b: float, span: float) -> float:
@@ -188,7 +204,7 @@ def _nearby(origin: RegionFacts | None, region: RegionFacts, reasons: list[Reaso
     return 0.0
 
 
-def _proven(entry: Entry, links: list[Link], region: RegionFacts, reasons: list[Reason]) -> float:
+def _proven(entry: Entry, links: Sequence[Link], region: RegionFacts, reasons: list[Reason]) -> float:
     elsewhere = [l for l in links if l.region_code != region.code]
     for link in links:
         if link.region_code == region.code:  # planned, stopped or unknown here (running ones are set apart)

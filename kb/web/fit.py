@@ -75,7 +75,7 @@ def parse_preferences(args: MultiDict) -> Preferences:
     return Preferences(weights, digital, tuple(dict.fromkeys(sectors)))
 
 
-def _page(args: MultiDict, name: str, default: int, hi: int) -> int:
+def page_number(args: MultiDict, name: str, default: int, hi: int) -> int:
     raw = args.get(name)
     if raw is None:
         return default
@@ -91,10 +91,14 @@ def region_or_404(code: str) -> population.RegionFacts:
     return found
 
 
-def ranked(code: str, args: MultiDict) -> tuple[Recommendations, Preferences]:
+def ranked(code: str, args: MultiDict, per_page: int) -> tuple[Recommendations, Preferences, int]:
+    """The ranking for `code` under the request's preferences, with reasons for the asked-for page; and
+    the page's first position."""
     region = region_or_404(code)
     prefs = parse_preferences(args)
-    return recommend(snapshot(), region, prefs, population.facts), prefs
+    start = (page_number(args, "page", 1, MAX_PAGE) - 1) * per_page
+    result = recommend(snapshot(), region, prefs, population.facts, explain=range(start, start + per_page))
+    return result, prefs, start
 
 
 def region_data(region: population.RegionFacts) -> dict[str, Any]:
@@ -144,10 +148,9 @@ def find(typed: str) -> list[population.RegionFacts]:
 
 @bp.get("/untuk/<code>")
 def region(code: str):  # noqa: ANN201
-    result, prefs = ranked(code, request.args)
-    page = _page(request.args, "page", 1, MAX_PAGE)
     per_page = DEFAULT_PER_PAGE
-    start = (page - 1) * per_page
+    result, prefs, start = ranked(code, request.args, per_page)
+    page = start // per_page + 1
     shown = result.ranked[start: start + per_page]
     awards = records().awards
     custom = [k for k in request.args if k not in ("page", "lang")]
@@ -175,10 +178,9 @@ def api() -> Response:
         raise ParamError("region", "is required: a Kemendagri code like 35 or 35.10")
     if len(code) > 5 or not CODE_RE.fullmatch(code):
         raise ParamError("region", f"must be a code like 35 or 35.10, got {code[:20]!r}")
-    result, prefs = ranked(code, request.args)
-    page = _page(request.args, "page", 1, MAX_PAGE)
-    per_page = _page(request.args, "per_page", DEFAULT_PER_PAGE, MAX_PER_PAGE)
-    start = (page - 1) * per_page
+    per_page = page_number(request.args, "per_page", DEFAULT_PER_PAGE, MAX_PER_PAGE)
+    result, prefs, start = ranked(code, request.args, per_page)
+    page = start // per_page + 1
     awards = records().awards
     return jsonify({
         "region": region_data(result.region),
