@@ -11,9 +11,8 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from kb.content import load_catalogue
-from kb.publish import publish
-from kb.web import create_app
-from tests.conftest import write_award, write_innovation
+from tests.conftest import published_app, write_award, write_innovation
+from tests.test_validation import BASE
 
 SOURCE = {"title": "Berita replikasi", "url": "https://example.org/replikasi", "date": "2022-03"}
 
@@ -57,10 +56,7 @@ def write_catalogue(root: Path) -> Path:
 @pytest.fixture(scope="module")
 def rep_app(tmp_path_factory):
     base = tmp_path_factory.mktemp("replication")
-    root = write_catalogue(base / "content")
-    publish(root, base / "index")
-    app = create_app({"CONTENT_DIR": str(root), "INDEX_DIR": str(base / "index"), "TESTING": True,
-                      "RELOAD_INTERVAL": 0})
+    app = published_app(write_catalogue(base / "content"), base / "index")
     yield app
     app.extensions["kb.generations"].close()
 
@@ -300,16 +296,6 @@ def test_replicated_from_mapping_is_served(rep, spec):
     assert rep.get("/api/v1/innovations/klinik-desa").get_json()["replication_count"] == 5
 
 
-BASE = """title: Rumah Layak
-summary: Pendataan rumah tidak layak huni.
-agency: Dinas Perumahan Kabupaten Gresik
-region: Kabupaten Gresik
-region_code: "35.25"
-sectors: [perumahan]
-year: 2019
-sources:
-  - title: Sumber resmi
-"""
 
 
 @pytest.mark.parametrize(("extra", "line", "field", "message", "error"), [

@@ -7,31 +7,15 @@ Skipped when /usr/bin/chromium is missing, except in CI (CI=true), where .ci/run
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import threading
-from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
-from kb.publish import publish
-from kb.web import create_app
+from tests.conftest import published_app
+from tests.test_browser import SIZES, axe_violations, browser, serving, watched_page  # noqa: F401 - browser: a fixture (skips without chromium)
 from tests.test_replication import write_catalogue
 
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
-if not Path(CHROMIUM).exists():
-    if os.environ.get("CI") == "true":
-        raise RuntimeError(f"{CHROMIUM} is missing: .ci/run must install Debian's chromium")
-    pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
+from playwright.sync_api import Page, expect  # noqa: E402 - after the skip in tests.test_browser
 
-from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
-
-PHONE = {"width": 390, "height": 844}
-AXE = ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js"
 PAGES = ["/untuk", "/untuk?wilayah=malang", "/untuk/35.10", "/untuk/35.23?cost=3&sector=kesehatan", "/replikasi",
          "/statistik"]
 
@@ -39,41 +23,20 @@ PAGES = ["/untuk", "/untuk?wilayah=malang", "/untuk/35.10", "/untuk/35.23?cost=3
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory):
     base = tmp_path_factory.mktemp("replication-browser")
-    root = write_catalogue(base / "content")
-    publish(root, base / "index")
-    app = create_app({"CONTENT_DIR": str(root), "INDEX_DIR": str(base / "index")})
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    app.extensions["kb.generations"].close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield browser
-        browser.close()
+    with serving(published_app(write_catalogue(base / "content"), base / "index")) as url:
+        yield url
 
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport=PHONE, java_script_enabled=True)
-    page = context.new_page()
-    page.problems = []  # type: ignore[attr-defined]
-    page.on("console", lambda m: m.type == "error" and page.problems.append(m.text))  # type: ignore[attr-defined]
-    page.on("pageerror", lambda e: page.problems.append(str(e)))  # type: ignore[attr-defined]
-    yield page
-    context.close()
+    with watched_page(browser, SIZES["phone"]) as page:
+        yield page
 
 
 @pytest.fixture
 def no_js_page(browser):
-    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
-    yield context.new_page()
-    context.close()
+    with watched_page(browser, SIZES["phone"], javascript=False) as page:
+        yield page
 
 
 def test_official_picks_a_region_and_tunes_the_ranking_without_javascript(no_js_page: Page, base_url: str):
@@ -108,7 +71,7 @@ def test_network_and_statistics_read_on_a_phone(page: Page, base_url: str):
     expect(page.locator("svg.network path.edge")).to_have_count(5)
     row = page.locator("table.replications tr", has_text="Kabupaten Tuban")
     expect(row.locator("td.status")).to_have_text("Direncanakan")
-    assert page.locator("svg.network").bounding_box()["width"] <= PHONE["width"]
+    assert page.locator("svg.network").bounding_box()["width"] <= SIZES["phone"]["width"]
     page.locator("footer a", has_text="Statistik").click()
     expect(page.locator("h1")).to_have_text("Statistik")
     expect(page.locator("svg.chart")).to_have_count(5)
@@ -127,9 +90,7 @@ def test_no_accessibility_violations_or_sideways_scrolling(page: Page, base_url:
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         if overflow > 1:
             wide[path] = overflow
-        page.evaluate(AXE.read_text(encoding="utf-8"))
-        violations = page.evaluate("""async () => (await axe.run(document, {resultTypes: ["violations"]}))
-            .violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(" "))}))""")
+        violations = axe_violations(page)
         if violations:
             found[path] = violations
     assert not found, json.dumps(found, indent=1)
