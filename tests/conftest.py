@@ -93,11 +93,15 @@ def republish(app) -> PublishReport:  # noqa: ANN001
     return publish(app.config["CONTENT_DIR"], app.config["INDEX_DIR"])
 
 
+def published_app(content: Path, index: Path):  # noqa: ANN201 - a Flask app
+    """The real app on `content`, published into `index` first (close its generations when done)."""
+    publish(content, index)
+    return create_app({"CONTENT_DIR": str(content), "INDEX_DIR": str(index), "TESTING": True, "RELOAD_INTERVAL": 0})
+
+
 @pytest.fixture
 def app(content_dir: Path, tmp_path: Path):
-    publish(content_dir, tmp_path / "index")
-    app = create_app({"CONTENT_DIR": str(content_dir), "INDEX_DIR": str(tmp_path / "index"), "TESTING": True,
-                      "RELOAD_INTERVAL": 0})
+    app = published_app(content_dir, tmp_path / "index")
     yield app
     app.extensions["kb.generations"].close()
 

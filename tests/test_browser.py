@@ -12,9 +12,12 @@ import json
 import os
 import shutil
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from werkzeug.serving import make_server
 
 from kb.publish import publish
@@ -36,21 +39,31 @@ SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "hei
 AXE = ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js"  # axe-core 4.14.1, see its README.md
 AXE_PAGES = ["/", "/cari?q=pekerja+migran", "/inovasi/jalin-matra-pfk", "/sektor/kesehatan",
              "/inovasi/jalin-matra-pfk/embed", "/penghargaan/sinovik", "/wilayah/35", "/inovasi/tidak-ada",
-             "/inovasi/jalin-matra-pfk/replikasi"]
+             "/inovasi/jalin-matra-pfk/replikasi",
+             "/untuk", "/untuk/35.10", "/replikasi", "/statistik"]
 MISSING = "/inovasi/tidak-ada"  # a 404 page: its own status is logged as a console error
+
+
+@contextmanager
+def serving(app: Flask) -> Iterator[str]:
+    """The app on a loopback port in a thread, for the browser; its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        app.extensions["kb.generations"].close()
 
 
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory):
     index_dir = tmp_path_factory.mktemp("browser") / "index"
     publish(ROOT / "content", index_dir)
-    app = create_app({"CONTENT_DIR": str(ROOT / "content"), "INDEX_DIR": str(index_dir)})
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    app.extensions["kb.generations"].close()
+    with serving(create_app({"CONTENT_DIR": str(ROOT / "content"), "INDEX_DIR": str(index_dir)})) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -61,15 +74,24 @@ def browser():
         browser.close()
 
 
-@pytest.fixture(params=list(SIZES))
-def page(request, browser):
-    context = browser.new_context(viewport=SIZES[request.param])
+@contextmanager
+def watched_page(browser, viewport: dict[str, int], javascript: bool = True) -> Iterator[Page]:  # noqa: ANN001
+    """A page in a fresh context that collects console errors and page errors in `page.problems`."""
+    context = browser.new_context(viewport=viewport, java_script_enabled=javascript)
     page = context.new_page()
     page.problems = []  # type: ignore[attr-defined]
     page.on("console", lambda m: m.type == "error" and page.problems.append(m.text))  # type: ignore[attr-defined]
     page.on("pageerror", lambda e: page.problems.append(str(e)))  # type: ignore[attr-defined]
-    yield page
-    context.close()
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+@pytest.fixture(params=list(SIZES))
+def page(request, browser):
+    with watched_page(browser, SIZES[request.param]) as page:
+        yield page
 
 
 def test_official_journey(page: Page, base_url: str):
@@ -116,11 +138,20 @@ def test_search_form_by_keyboard_only(page: Page, base_url: str):
 
 def test_pages_render_without_horizontal_scroll(page: Page, base_url: str):
     for path in ["/", "/cari?q=kemiskinan", "/inovasi/jalin-matra-pfk", "/wilayah/35", "/penghargaan/sinovik",
-                 "/inovasi/jalin-matra-pfk/replikasi"]:
+                 "/inovasi/jalin-matra-pfk/replikasi",
+                 "/untuk", "/untuk/35.10", "/replikasi", "/statistik"]:
         page.goto(base_url + path)
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 1, (path, overflow)
     assert page.problems == []  # type: ignore[attr-defined]
+
+
+def axe_violations(page: Page) -> list[dict]:
+    """What axe-core finds on the page as loaded: every rule it runs by default, every impact."""
+    # evaluate() runs through the DevTools protocol, outside the page's CSP (which refuses inline scripts)
+    page.evaluate(AXE.read_text(encoding="utf-8"))
+    return page.evaluate("""async () => (await axe.run(document, {resultTypes: ["violations"]}))
+        .violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(" "))}))""")
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])
@@ -133,10 +164,7 @@ def test_pages_have_no_accessibility_violations(page: Page, base_url: str, lang:
         page.goto(f"{base_url}{path}{'&' if '?' in path else '?'}lang={lang}")
         if path == MISSING:
             page.problems.clear()  # type: ignore[attr-defined]
-        # evaluate() runs through the DevTools protocol, outside the page's CSP (which refuses inline scripts)
-        page.evaluate(AXE.read_text(encoding="utf-8"))
-        violations = page.evaluate("""async () => (await axe.run(document, {resultTypes: ["violations"]}))
-            .violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(" "))}))""")
+        violations = axe_violations(page)
         if violations:
             found[path] = violations
     assert not found, json.dumps(found, indent=1)

@@ -18,7 +18,7 @@ from kb import memory
 from kb.content import regions, sections, vocab
 from kb.content.document import Document, read_document
 from kb.content.issues import Issue, Severity
-from kb.content.model import Award, AwardRef, Contact, Cost, Innovation, Replication, Source
+from kb.content.model import Award, AwardRef, Contact, Cost, Innovation, Replication, ReplicationDetails, Source
 from kb.content.schema import (
     AWARD_SCHEMA,
     INNOVATION_SCHEMA,
@@ -336,8 +336,10 @@ def _links_of(doc: Document, slug: str, display: str, ok: bool) -> Links:
     alias_links = tuple((a, doc.lines.get(("aliases", i))) for i, a in enumerate(aliases)
                         if isinstance(a, str) and SLUG_RE.match(a))
     source = data.get("replicated_from")
-    replicated_from = (source, doc.lines.get(("replicated_from",))) if isinstance(source, str) and \
-        SLUG_RE.match(source) else None
+    where: tuple[str, ...] = ("replicated_from",)
+    if isinstance(source, dict):  # the mapping form: {innovation: slug, status: ..., ...}
+        source, where = source.get("innovation"), ("replicated_from", "innovation")
+    replicated_from = (source, doc.lines.get(where)) if isinstance(source, str) and SLUG_RE.match(source) else None
     replications = data.get("replications") if isinstance(data.get("replications"), list) else []
     targets = tuple((i, r["innovation"], doc.lines.get(("replications", i, "innovation")))
                     for i, r in enumerate(replications)
@@ -390,6 +392,7 @@ def _build_innovation(doc: Document, display: str, award_keys: Mapping[str, str]
     replications = []
     for index, rep in enumerate(clean.get("replications", [])):
         code = _check_region(rep["region"], rep.get("region_code"), ("replications", index, "region_code"), chk)
+        _check_replication_facts(rep, ("replications", index), chk)
         replications.append(Replication(region=rep["region"], region_code=code, year=rep.get("year"),
                                         agency=rep.get("agency"), proof=rep.get("proof"),
                                         innovation=rep.get("innovation"), status=rep.get("status"),
@@ -401,13 +404,29 @@ def _build_innovation(doc: Document, display: str, award_keys: Mapping[str, str]
                                "keep the first sentence self-contained")
     if not clean.get("sources"):
         chk.warn(("sources",), "no sources listed: add the documents that support the facts here")
+    origin = clean.get("replicated_from")
+    details = None
+    if origin is not None:
+        _check_replication_facts(origin, ("replicated_from",), chk)
+        facts = {k: v for k, v in origin.items() if k != "innovation"}
+        details = ReplicationDetails(**facts) if facts else None
     cost = Cost(**clean["cost"]) if "cost" in clean else None
     contact = Contact(**clean["contact"]) if "contact" in clean else None
     simple = {k: v for k, v in clean.items()
-              if k not in {"awards", "replications", "cost", "contact", "sources"}}
+              if k not in {"awards", "replications", "replicated_from", "cost", "contact", "sources"}}
     return Innovation.build(slug=doc.path.stem, path=doc.path, content_hash=doc.content_hash,
                             awards=awards, replications=replications, cost=cost, contact=contact,
+                            replicated_from=origin["innovation"] if origin else None,
+                            replicated_from_details=details,
                             sources=_sources(clean.get("sources")), **simple)
+
+
+def _check_replication_facts(rep: Mapping[str, Any], where: tuple[str | int, ...], chk: Checker) -> None:
+    """A replication said to run (or to be piloted) needs a source: a plan or a study visit never counts as a
+    running replication, and readers must be able to check that it does."""
+    if rep.get("status") in ("berjalan", "uji-coba") and not rep.get("source"):
+        chk.warn(where + ("status",), f"{rep['status']!r} needs a source that says so: add source "
+                                      "(title, url), or write status: direncanakan for a plan, MoU or study visit")
 
 
 def _warn_duplicate_keys(doc: Document, chk: Checker) -> None:

@@ -44,6 +44,20 @@ class Replication:
 
 
 @dataclass(slots=True)
+class ReplicationDetails:
+    """What a replica's write-up says of its own replication (`replicated_from` written as a mapping): the
+    same facts as an entry of the original's `replications`, which the replica's region and slug complete."""
+
+    year: int | None = None
+    proof: str | None = None
+    status: str | None = None
+    mechanism: list[str] = field(default_factory=list)
+    changes: str | None = None
+    results: str | None = None
+    source: dict | None = None
+
+
+@dataclass(slots=True)
 class Cost:
     band: str
     amount_idr: int | None = None
@@ -91,7 +105,8 @@ class Innovation:
     aliases: list[str] = field(default_factory=list)
     awards: list[AwardRef] = field(default_factory=list)
     replications: list[Replication] = field(default_factory=list)
-    replicated_from: str | None = None
+    replicated_from: str | None = None  # the original's slug
+    replicated_from_details: ReplicationDetails | None = None  # when `replicated_from` says more than the slug
     cost: Cost | None = None
     legal_basis: list[str] = field(default_factory=list)
     contact: Contact | None = None

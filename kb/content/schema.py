@@ -70,6 +70,7 @@ class Spec:
     facets: tuple[Facet, ...] = ()
     show: frozenset[str] = frozenset({DETAIL})  # PANEL, ROW, DETAIL
     key: str = ""  # an object field: the sub-field that stands for it in a cell, a facet or a panel label
+    shorthand: bool = False  # an object field: its key's value alone stands for {key: value}
     example: str = ""  # YAML value for the `new` template; default: the first allowed value
 
 
@@ -86,6 +87,18 @@ SOURCE = Spec(
     "object",
     fields={"title": Spec("str", required=True, max_len=500), "url": Spec("url"), "date": Spec("partial_date")},
 )
+
+# What a replication entry may say besides where it happened (`replications[]`, and `replicated_from` written
+# as an object): how far it got, how the replica learned, what it changed, what came of it, and a source.
+REPLICATION_FACTS: dict[str, Spec] = {
+    "year": YEAR,
+    "proof": Spec("str", choices=_const(vocab.PROOFS)),
+    "status": Spec("str", choices=_const(vocab.REPLICATION_STATUSES)),
+    "mechanism": Spec("list", item=Spec("str", choices=_const(vocab.MECHANISMS))),
+    "changes": LONG_TEXT,
+    "results": LONG_TEXT,
+    "source": SOURCE,
+}
 
 EVERYWHERE = frozenset({PANEL, ROW, DETAIL})
 BY_HAND = frozenset()  # every display builds this field itself (it needs more than its plain value)
@@ -166,18 +179,16 @@ INNOVATION_SCHEMA: dict[str, Spec] = {
                 "region_code": Spec("region_code"),
                 "year": YEAR,
                 "agency": TEXT,
-                "proof": Spec("str", choices=_const(vocab.PROOFS)),
+                "proof": REPLICATION_FACTS["proof"],
                 "innovation": Spec("slug"),
-                "status": Spec("str", choices=_const(vocab.REPLICATION_STATUSES)),
-                "mechanism": Spec("list", item=Spec("str", choices=_const(vocab.MECHANISMS))),
-                "changes": LONG_TEXT,
-                "results": LONG_TEXT,
-                "source": SOURCE,
+                **{name: spec for name, spec in REPLICATION_FACTS.items() if name not in ("year", "proof")},
             },
         ),
         show=BY_HAND,
     ),
-    "replicated_from": Spec("slug"),
+    # The slug of the original alone, or the same with what is known of this replication (as in `replications`).
+    "replicated_from": Spec("object", fields={"innovation": Spec("slug", required=True), **REPLICATION_FACTS},
+                            key="innovation", shorthand=True, show=BY_HAND),
     "cost": Spec(
         "object",
         fields={
@@ -374,6 +385,12 @@ def check_value(spec: Spec, value: Any, where: Path_, chk: Checker) -> Any:
             return INVALID
         return items
     if kind == "object":
+        if spec.shorthand and not isinstance(value, dict):
+            if not isinstance(value, str):
+                chk.report(where, f"expected the {spec.key} alone or a mapping of fields with {spec.key}:, "
+                                  f"got {_describe(value)}")
+                return INVALID
+            value = {spec.key: value}
         before = len([i for i in chk.issues if i.is_error])
         clean = check_fields(spec.fields, value, where, chk)
         return INVALID if len([i for i in chk.issues if i.is_error]) > before else clean

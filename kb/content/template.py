@@ -81,7 +81,9 @@ tags: []
 # replications:
 #   - {{region: Kabupaten Lamongan, region_code: "35.24", year: 2021, proof: pks, status: berjalan,
 #      mechanism: [kunjungan-studi], changes: "...", results: "...", source: {{title: "...", url: "https://..."}}}}
+# Jika tulisan ini replika inovasi lain: slug inovasi asal, atau objek dengan keterangannya:
 # replicated_from: slug-inovasi-asal
+# replicated_from: {{innovation: slug-inovasi-asal, year: 2021, status: berjalan, source: {{title: "...", url: "https://..."}}}}
 # Kesesuaian replikasi (hapus jika tidak ada sumber):
 # cost: {{band: rendah, amount_idr: 150000000, note: "APBD per tahun"}}   # rendah | sedang | tinggi
 # legal_basis: ["Peraturan Bupati ... Nomor ... Tahun ..."]

@@ -25,7 +25,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config["INDEX_DIR"] = str(Path(settings["INDEX_DIR"]))
     app.extensions["kb.generations"] = LiveGenerations(app.config["INDEX_DIR"])
 
-    from kb.web import api, feeds, filters, http, i18n, kit, pages
+    from kb.web import api, feeds, filters, fit, http, i18n, kit, pages, replications, statistics
 
     i18n.init_app(app)
     http.init_app(app)
@@ -34,4 +34,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(feeds.bp)
     app.register_blueprint(kit.bp)
+    app.register_blueprint(fit.bp)
+    app.register_blueprint(replications.bp)
+    app.register_blueprint(statistics.bp)
     return app

@@ -73,6 +73,8 @@ def innovation_payload(inn: Innovation, rec: RecordsFile, index: SearchIndex) ->
                        "url": a.url} for a in inn.awards if a.award in awards]
     data["sources"] = [plain(s) for s in inn.sources]
     data["replications"] = [plain(r) for r in inn.replications]
+    data["replicated_from"] = inn.replicated_from  # the slug; what else the write-up says of it beside it
+    data["replicated_from_details"] = plain(inn.replicated_from_details) if inn.replicated_from_details else None
     data["replicated_by"] = [{"slug": r.slug, "title": r.title, "region": r.region, "year": r.year,
                               "url": innovation_url(r.slug)} for r in rec.replicas_of(inn.slug)]
     data["replication_count"] = rec.replication_count(inn.slug)

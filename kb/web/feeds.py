@@ -105,7 +105,8 @@ def sitemap_part(part: int) -> Response:
 def _browse_urls(rec: RecordsFile) -> list[tuple[str, dt.date | None]]:
     awards = rec.awards
     urls = [(url_for(endpoint, _external=True), None)
-            for endpoint in ("pages.home", "pages.awards", "pages.sectors", "pages.regions_page")]
+            for endpoint in ("pages.home", "pages.awards", "pages.sectors", "pages.regions_page", "fit.pick",
+                             "replications.network_page", "statistics.page")]
     for slug in sorted(awards):
         urls.append((url_for("pages.award", award=slug, _external=True), awards[slug].updated))
         urls += [(url_for("pages.award", award=slug, year=year, _external=True), None)

@@ -7,6 +7,7 @@ from kb.content.fields import cell_schema, json_schema, shown
 from kb.content.schema import DETAIL, INNOVATION_SCHEMA, ROW
 from kb.search.facets import FACETS
 from kb.search.query import MAX_PER_PAGE, MAX_RESULT_WINDOW, SORTS
+from kb.web import openapi_replication as replication_openapi
 from kb.web.i18n import LANGUAGES
 from kb.web.params import DEFAULT_PER_PAGE, MAX_FILTER_CHARS, MAX_FILTER_VALUES, MAX_PAGE
 
@@ -61,6 +62,13 @@ SCHEMAS: dict[str, Any] = {
 }
 
 
+def _replication_facts() -> dict[str, Any]:
+    """What a replica's write-up says of its replication (`replicated_from` written as a mapping), less the slug."""
+    schema = json_schema(INNOVATION_SCHEMA["replicated_from"])
+    props = {k: v for k, v in schema["properties"].items() if k != "innovation"}
+    return {"type": "object", "additionalProperties": False, "properties": props}
+
+
 def _field_schemas() -> dict[str, Any]:
     """The schemas whose properties follow the content schema table: facets, listing columns, detail fields."""
     detail = {name: json_schema(INNOVATION_SCHEMA[name]) for name in shown(DETAIL)}
@@ -83,13 +91,9 @@ def _field_schemas() -> dict[str, Any]:
             "slug": STR, "url": STR, **detail, "sector_labels": {"type": "array", "items": STR},
             "awards": {"type": "array", "items": _ref("AwardRef")},
             "sources": {"type": "array", "items": _obj({"title": STR, "url": STR, "date": STR}, ["title"])},
-            "replications": {"type": "array", "items": _obj({"region": STR, "region_code": STR, "year": INT,
-                                                             "agency": STR, "proof": STR, "innovation": STR,
-                                                             "status": STR, "changes": STR, "results": STR,
-                                                             "mechanism": {"type": "array", "items": STR},
-                                                             "source": _obj({"title": STR, "url": STR,
-                                                                             "date": STR}, ["title"])},
-                                                            ["region"])},
+            "replications": {"type": "array", "items": json_schema(INNOVATION_SCHEMA["replications"].item)},
+            "replicated_from": {"type": "string", "description": "slug of the original this write-up replicates"},
+            "replicated_from_details": _replication_facts(),
             "replicated_by": {"type": "array", "items": _obj({"slug": STR, "title": STR, "region": STR,
                                                               "year": INT, "url": STR})},
             "replication_count": INT, "similar": {"type": "array", "items": STR},
@@ -186,6 +190,7 @@ def openapi_document(server: str) -> dict[str, Any]:
                                            "responses": {"200": {"description": "CSV with a header row",
                                                                  "content": {"text/csv": {"schema": STR}}},
                                                          **BAD}}},
+            **replication_openapi.paths(LANG, _ok, ERRORS, BAD),
         },
-        "components": {"schemas": {**SCHEMAS, **_field_schemas()}},
+        "components": {"schemas": {**SCHEMAS, **_field_schemas(), **replication_openapi.schemas()}},
     }
