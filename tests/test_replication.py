@@ -293,7 +293,7 @@ def test_replicated_from_mapping_is_served(rep, spec):
     assert data["replicated_from_details"]["mechanism"] == ["pendampingan-teknis"]
     plain = rep.get("/api/v1/innovations/klinik-sidoarjo").get_json()
     assert plain["replicated_from"] == "klinik-desa" and "replicated_from_details" not in plain
-    assert rep.get("/api/v1/innovations/klinik-desa").get_json()["replication_count"] == 5
+    assert rep.get("/api/v1/innovations/klinik-desa").get_json()["replication_count"] == 4  # five documented, one only planned (Tuban): not counted
 
 
 
@@ -332,7 +332,7 @@ def test_replicated_from_mapping_keeps_its_facts(tmp_path):
     replica = cat.innovations["klinik-lamongan"]
     assert replica.replicated_from == "klinik-desa"
     assert replica.replicated_from_details.status == "berjalan"
-    assert cat.replication_count(cat.innovations["klinik-desa"]) == 5
+    assert cat.replication_count(cat.innovations["klinik-desa"]) == 4  # the planned Tuban entry is not a replication yet
 
 
 def test_network_table_is_paged(rep, monkeypatch):
@@ -365,3 +365,26 @@ def test_network_picture_keeps_the_most_connected_when_large(tmp_path):
     assert all(0 <= n.y <= small.height and 0 <= n.x <= small.width for n in small.nodes)
     counts = network.counts(snap)
     assert dict(counts.by_status)["berjalan"] == 1 and counts.by_sector == [("pemberdayaan-masyarakat-desa", 5)]
+
+
+def test_plans_are_not_counted_as_replications(tmp_path):
+    """`replication_count` (home page "most replicated", API, ranking) leaves out what is only planned, whichever
+    side says so: the original's entry, or the replica's own `replicated_from` when the entry states no status."""
+    root = tmp_path / "content"
+    write_award(root, "sinovik", "Kompetisi Inovasi Pelayanan Publik (KIPP)")
+    write_innovation(root, "asal", title="Asal", region="Kabupaten Gresik", region_code="35.25",
+                     replications=[{"region": "Kabupaten Tuban", "status": "direncanakan"},
+                                   {"region": "Kabupaten Lamongan", "innovation": "rencana-lamongan"},
+                                   {"region": "Kabupaten Jember", "status": "berjalan", "source": SOURCE},
+                                   {"region": "Kabupaten Kediri"}])
+    write_innovation(root, "rencana-lamongan", title="Rencana Lamongan", region="Kabupaten Lamongan",
+                     region_code="35.24", replicated_from={"innovation": "asal", "status": "direncanakan"})
+    write_innovation(root, "kunjungan-sidoarjo", title="Kunjungan Sidoarjo", region="Kabupaten Sidoarjo",
+                     region_code="35.15", replicated_from={"innovation": "asal", "status": "direncanakan"})
+    write_innovation(root, "replika-blitar", title="Replika Blitar", region="Kabupaten Blitar", region_code="35.05",
+                     replicated_from="asal")
+    cat = load_catalogue(root)
+    assert not cat.errors, cat.errors
+    assert cat.replication_count(cat.innovations["asal"]) == 3  # Jember, Kediri (no status), Blitar's write-up
+    app = published_app(root, tmp_path / "index")
+    assert app.test_client().get("/api/v1/innovations/asal").get_json()["replication_count"] == 3

@@ -48,17 +48,23 @@ class Links:
     replicated_from: tuple[str, int | None] | None = None
     targets: tuple[tuple[int, str, int | None], ...] = ()  # (replication index, slug as written, line)
     replications: int = 0  # entries in `replications`
+    statuses: tuple[str | None, ...] = ()  # each entry's `status` as written (None: not stated)
+    source_status: str | None = None  # `status` of a `replicated_from` written as a mapping
 
     def to_json(self) -> dict[str, Any]:
         return {"ok": self.ok, "aliases": self.aliases, "replicated_from": self.replicated_from,
-                "targets": self.targets, "replications": self.replications}
+                "targets": self.targets, "replications": self.replications, "statuses": self.statuses,
+                "source_status": self.source_status}
 
     @classmethod
     def from_json(cls, slug: str, path: str, data: Mapping[str, Any]) -> Links:
         rf = data.get("replicated_from")
         return cls(slug, path, bool(data["ok"]), tuple(tuple(a) for a in data.get("aliases", ())),
                    tuple(rf) if rf else None, tuple(tuple(t) for t in data.get("targets", ())),
-                   int(data.get("replications", 0)))
+                   int(data.get("replications", 0)), tuple(data.get("statuses", ())), data.get("source_status"))
+
+    def status_of(self, index: int) -> str | None:
+        return self.statuses[index] if index < len(self.statuses) else None
 
 
 @dataclass
@@ -150,13 +156,29 @@ def cross_check(entries: Iterable[Links]) -> CrossCheck:
         resolved.setdefault(entry.slug, (source, targets))  # a duplicate slug's second file fails anyway
     failed = {e.path for e in entries if any(i.is_error for i in issues.get(e.path, ()))}
     valid = {e.slug for e in entries if e.ok and e.path not in failed}
-    # Documented replications: an innovation's own list plus replicas' write-ups it does not list.
+    # Documented replications: an innovation's own list plus replicas' write-ups it does not list, except
+    # those only planned (`status: direncanakan`: a plan, an MoU, a study visit is not a replication yet).
+    # A listed replica's own status fills an entry that states none (the original's entry wins otherwise),
+    # the rule kb.replication.snapshot merges the two sides by.
+    by_slug = {e.slug: e for e in entries}
     listed = {slug: set(targets.values()) for slug, (_, targets) in resolved.items()}
-    counts = {e.slug: e.replications for e in entries if e.slug in valid and e.path not in failed}
+    counts: dict[str, int] = {}
+    for entry in entries:
+        if entry.slug not in valid or entry.path in failed:
+            continue
+        targets = resolved[entry.slug][1]
+        count = 0
+        for index in range(entry.replications):
+            status = entry.status_of(index)
+            replica = by_slug.get(targets.get(index, ""))
+            if status is None and replica is not None and resolved[replica.slug][0] == entry.slug:
+                status = replica.source_status
+            count += status != vocab.PLANNED
+        counts[entry.slug] = count
     for entry in entries:
         source = resolved[entry.slug][0]
         if entry.path not in failed and entry.slug in valid and source in counts \
-                and entry.slug not in listed.get(source, ()):
+                and entry.slug not in listed.get(source, ()) and entry.source_status != vocab.PLANNED:
             counts[source] += 1
     return CrossCheck(issues, failed, resolved, {a: s for a, s in alias_map.items() if s in valid}, valid,
                       counts)
@@ -337,14 +359,23 @@ def _links_of(doc: Document, slug: str, display: str, ok: bool) -> Links:
                         if isinstance(a, str) and SLUG_RE.match(a))
     source = data.get("replicated_from")
     where: tuple[str, ...] = ("replicated_from",)
+    source_status = None
     if isinstance(source, dict):  # the mapping form: {innovation: slug, status: ..., ...}
+        source_status = _status(source)
         source, where = source.get("innovation"), ("replicated_from", "innovation")
     replicated_from = (source, doc.lines.get(where)) if isinstance(source, str) and SLUG_RE.match(source) else None
     replications = data.get("replications") if isinstance(data.get("replications"), list) else []
     targets = tuple((i, r["innovation"], doc.lines.get(("replications", i, "innovation")))
                     for i, r in enumerate(replications)
                     if isinstance(r, dict) and isinstance(r.get("innovation"), str) and SLUG_RE.match(r["innovation"]))
-    return Links(slug, display, ok, alias_links, replicated_from, targets, len(replications))
+    statuses = tuple(_status(r) for r in replications)
+    return Links(slug, display, ok, alias_links, replicated_from, targets, len(replications),
+                 statuses if any(statuses) else (), source_status)
+
+
+def _status(entry: object) -> str | None:
+    status = entry.get("status") if isinstance(entry, dict) else None
+    return status if isinstance(status, str) else None
 
 
 def display_path(path: Path | str) -> str:

@@ -49,6 +49,7 @@ REPLICATION_STATUSES = {  # a plan, an MoU or a study visit is never a running r
     "berjalan": ("Berjalan", "Running"),
     "berhenti": ("Berhenti", "Stopped"),
 }
+PLANNED = "direncanakan"  # not yet a replication: never counted or shown as one
 MECHANISMS = {  # how the replica learned from the origin
     "kunjungan-studi": ("Kunjungan studi", "Study visit"),
     "mou-pks": ("MoU / PKS", "MoU / cooperation agreement"),

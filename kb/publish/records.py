@@ -35,7 +35,7 @@ from kb.content.plain import from_plain, plain, to_plain
 log = logging.getLogger(__name__)
 
 FILENAME = "records.sqlite"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

@@ -12,13 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
-from kb.content import fields
+from kb.content import fields, vocab
 from kb.content.model import Innovation
 
 STAT_FACETS = ("sector", "province", "year", "award")  # the facets the statistics count, as search counts them
 RUNNING = "berjalan"
 PILOT = "uji-coba"
-PLANNED = "direncanakan"
+PLANNED = vocab.PLANNED
 STOPPED = "berhenti"
 UNKNOWN = "tidak-diketahui"  # no status written: shown as such, never as running
 
@@ -134,7 +134,8 @@ class Snapshot:
         return cls(entries, links)
 
     def replication_count(self, slug: str) -> int:
-        return len(self.by_origin.get(slug, ()))
+        """Replications beyond a plan (the published `replication_count`: plans and study visits excluded)."""
+        return sum(1 for link in self.by_origin.get(slug, ()) if link.status != PLANNED)
 
 
 def _merge(listed: Link, claim: Link) -> Link:
