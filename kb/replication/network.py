@@ -17,9 +17,10 @@ MAX_NODES = 40  # per column: past this the picture keeps the most connected, th
 WIDTH = 360
 ROW = 26  # vertical space per node
 TOP = 8
-LABEL_CHARS = 22  # characters of a label that fit beside a column at the picture's font size
-LEFT_X = 128  # the originals' dots
-RIGHT_X = 232  # the replicas' dots
+LABEL_CHARS = 16  # characters of a label that fit beside a column at 11 units (~7 units a character in DejaVu Sans)
+LEFT_X = 124  # the originals' dots: 117 units of label to their left
+RIGHT_X = 236  # the replicas' dots: 117 units of label to their right
+SHORT_PREFIXES = (("Kabupaten ", "Kab. "), ("Provinsi ", "Prov. "))  # in the picture only; titles keep the name
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,9 @@ class Picture:
 
 
 def _short(text: str, limit: int = LABEL_CHARS) -> str:
+    for long, short in SHORT_PREFIXES:
+        if text.startswith(long):
+            text = short + text[len(long):]
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
