@@ -25,7 +25,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config["INDEX_DIR"] = str(Path(settings["INDEX_DIR"]))
     app.extensions["kb.generations"] = LiveGenerations(app.config["INDEX_DIR"])
 
-    from kb.web import api, feeds, filters, http, i18n, pages
+    from kb.web import api, auth, authoring, drafts_api, feeds, filters, http, i18n, pages
 
     i18n.init_app(app)
     http.init_app(app)
@@ -33,4 +33,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(feeds.bp)
+    auth.init_app(app)  # sessions, CSRF, sign-in limits, /masuk /keluar /akun (docs/authoring.md)
+    app.register_blueprint(authoring.bp)
+    app.register_blueprint(drafts_api.bp)
     return app
