@@ -42,7 +42,7 @@ def token_required(view: Callable[..., Response]) -> Callable[..., Response]:
             return _error(401, "an API token is required: Authorization: Bearer <token> "
                                "(python3 run.py token create EMAIL)")
         if not authoring().available:
-            return _error(503, "authoring is off on this site (read-only)")
+            return _error(403, "authoring is off on this site (read-only): no draft can be made or changed here")
         user = authoring().accounts.by_token(token.strip())
         if user is None:
             return _error(401, "this API token is not valid (or its account is disabled)")
