@@ -85,7 +85,7 @@
     data.set("action", "autosave");
     var creating = !form.getAttribute("data-draft");
     say("saving");
-    post(creating ? form.getAttribute("data-create") : form.action, data)
+    post(creating ? form.getAttribute("data-create") : form.getAttribute("action"), data)
       .then(function (r) {
         return r.json().then(function (body) { return {status: r.status, body: body}; });
       })
@@ -99,7 +99,7 @@
         if (creating) {
           forget();
           form.setAttribute("data-draft", res.body.id);
-          form.action = res.body.url;
+          form.setAttribute("action", res.body.url);  // (form.action would be the buttons named "action")
           history.replaceState(null, "", res.body.url);
         }
         revisionInput.value = res.body.revision;
