@@ -234,6 +234,27 @@ def user_add_command(email: str, name: str, role: str, password: str | None) -> 
     click.echo(f"added {user.role} {user.email} ({user.name})")
 
 
+@user_group.command("password")
+@click.argument("email")
+@click.option("--password", envvar="KB_NEW_PASSWORD", default=None, hidden=True)
+def user_password_command(email: str, password: str | None) -> None:
+    """Set a new password for an account (from KB_NEW_PASSWORD, else asked for twice)."""
+    from kb.authoring.accounts import AccountError, Accounts
+    from kb.authoring.database import Database
+
+    accounts = Accounts(Database(_settings()["DATA_DIR"]))
+    user = accounts.by_email(email)
+    if user is None:
+        raise click.ClickException(f"no account for {email}")
+    if not password:
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    try:
+        accounts.set_password(user.id, password)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"new password set for {user.email}")
+
+
 @user_group.command("list")
 def user_list_command() -> None:
     """List the accounts."""

@@ -50,6 +50,8 @@ def test_user_add_and_token_create_on_the_command_line(tmp_path, repo):
     assert prompted.exit_code == 0 and "added author eko@example.org" in prompted.output
     weak = runner.invoke(cli, ["user", "add", "fajar@example.org", "--name", "F"], env={**env, "KB_NEW_PASSWORD": "short"})
     assert weak.exit_code == 1 and "at least 10 characters" in weak.output
+    reset = runner.invoke(cli, ["user", "password", "eko@example.org"], env={**env, "KB_NEW_PASSWORD": "baru-" + PASSWORD})
+    assert reset.exit_code == 0 and "new password set" in reset.output
     made = runner.invoke(cli, ["token", "create", "dewi@example.org"], env=env)
     assert made.exit_code == 0
     token = made.output.strip().splitlines()[-1]
@@ -60,6 +62,9 @@ def test_user_add_and_token_create_on_the_command_line(tmp_path, repo):
     mine = client.get("/api/v1/drafts/0123456789ab", headers={"Authorization": f"Bearer {token}"})
     assert mine.status_code == 404  # the token is accepted: the draft just does not exist
     assert client.get("/api/v1/drafts/0123456789ab", headers={"Authorization": "Bearer kb_wrong"}).status_code == 401
+    accounts = app.extensions["kb.authoring"].accounts
+    assert accounts.authenticate("eko@example.org", "baru-" + PASSWORD) is not None
+    assert accounts.authenticate("eko@example.org", PASSWORD) is None
     stored = (tmp_path / "data" / "authoring.sqlite").read_bytes()
     assert token.encode() not in stored and PASSWORD.encode() not in stored  # digests and argon2 hashes only
     app.extensions["kb.generations"].close()

@@ -47,28 +47,16 @@ class Refused(Exception):
         self.detail = detail
 
 
-class BadRequest(Refused):
-    status = 400
+def _refusal(name: str, status: int) -> type[Refused]:
+    return type(name, (Refused,), {"status": status, "__module__": __name__})
 
 
-class Forbidden(Refused):
-    status = 403
-
-
-class NotFound(Refused):
-    status = 404
-
-
-class Conflict(Refused):
-    status = 409
-
-
-class Invalid(Refused):
-    status = 422
-
-
-class Unavailable(Refused):
-    status = 503
+BadRequest = _refusal("BadRequest", 400)
+Forbidden = _refusal("Forbidden", 403)
+NotFound = _refusal("NotFound", 404)
+Conflict = _refusal("Conflict", 409)  # a stale revision or base, or a status that does not allow it
+Invalid = _refusal("Invalid", 422)  # a bad slug, or content with errors
+Unavailable = _refusal("Unavailable", 503)
 
 
 @dataclass

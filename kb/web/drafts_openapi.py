@@ -6,23 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from kb.authoring.writeup import MAX_SLUG
+from kb.web.openapi import INT, STR, _obj, _ref
 
-STR = {"type": "string"}
-INT = {"type": "integer"}
 SECURITY = [{"bearerToken": []}]
 SECURITY_SCHEMES = {"bearerToken": {"type": "http", "scheme": "bearer",
                                     "description": "An API token from `python3 run.py token create EMAIL`."}}
-
-
-def _ref(name: str) -> dict[str, str]:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _obj(props: dict[str, Any], required: list[str] | None = None, extra: bool = False) -> dict[str, Any]:
-    schema: dict[str, Any] = {"type": "object", "properties": props, "additionalProperties": extra}
-    if required:
-        schema["required"] = required
-    return schema
 
 
 PROBLEM = _obj({"field": STR, "message": STR, "severity": {"enum": ["error", "warning"]}},
