@@ -290,16 +290,15 @@ def token_create_command(email: str) -> None:
 @click.argument("target", type=click.Path(file_okay=False))
 @click.option("--from", "source", type=click.Path(file_okay=False, exists=True), default=None,
               help="Content folder to copy (default: KB_CONTENT_DIR, e.g. the bundled content).")
-@click.option("--empty", is_flag=True, help="Start with no write-ups at all.")
-def init_repo_command(target: str, source: str | None, empty: bool) -> None:
+def init_repo_command(target: str, source: str | None) -> None:
     """Make a content repository of its own at TARGET (git init, a copy of the write-ups, one commit), for
     authoring in the browser: then serve with KB_CONTENT_DIR=TARGET."""
     from kb.authoring.replica import init_repo
 
-    origin = None if empty else Path(source or _settings()["CONTENT_DIR"])
+    origin = Path(source or _settings()["CONTENT_DIR"])
     try:
         commit = init_repo(target, origin)
-    except FileExistsError as exc:
+    except (FileExistsError, FileNotFoundError) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"created {target} (commit {commit[:10]})")
     click.echo(f"next: KB_CONTENT_DIR={target} python3 run.py, and `python3 run.py user add EMAIL --name NAME "

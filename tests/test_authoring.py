@@ -457,3 +457,14 @@ def test_a_hand_edit_that_was_never_committed_is_not_overwritten(site, repo):
     with pytest.raises(Conflict, match="not committed"):
         authoring.publish(reviewer, draft.id)
     assert target.read_text(encoding="utf-8").endswith("Tambahan tangan.\n")
+
+
+def test_init_repo_copies_a_content_folder(tmp_path, content_dir):
+    runner = CliRunner()
+    made = runner.invoke(cli, ["init-repo", str(tmp_path / "copy"), "--from", str(content_dir)])
+    assert made.exit_code == 0, made.output
+    assert git(tmp_path / "copy", "ls-files").split() == sorted(
+        str(p.relative_to(content_dir)) for p in content_dir.rglob("*.md"))
+    assert runner.invoke(cli, ["init-repo", str(tmp_path / "copy")]).exit_code == 1  # not over a non-empty folder
+    same = runner.invoke(cli, ["init-repo", str(tmp_path / "self")], env={"KB_CONTENT_DIR": str(tmp_path / "self")})
+    assert same.exit_code == 1 and "--from" in same.output

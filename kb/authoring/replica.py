@@ -21,28 +21,25 @@ log = logging.getLogger(__name__)
 CONTENT_SUBDIRS = ("innovations", "awards")
 
 
-def init_repo(target: Path | str, source: Path | str | None = None, branch: str = "main") -> str:
-    """A new git repository at `target` holding a copy of `source`'s write-ups (or nothing), committed once.
-    Refuses a target that exists and is not empty. Returns the commit id."""
-    target = Path(target)
+def init_repo(target: Path | str, source: Path | str, branch: str = "main") -> str:
+    """A new git repository at `target` holding a copy of `source`'s write-ups, committed once. Refuses a
+    target that exists and is not empty. Returns the commit id."""
+    target, source = Path(target), Path(source)
     if target.exists() and any(target.iterdir()):
         raise FileExistsError(f"{target} exists and is not empty")
+    if not source.is_dir() or source.resolve() == target.resolve():
+        raise FileNotFoundError(f"{source} is not a content folder to copy (pass --from)")
     target.mkdir(parents=True, exist_ok=True)
     for sub in CONTENT_SUBDIRS:
-        if source is not None and (Path(source) / sub).is_dir():
-            shutil.copytree(Path(source) / sub, target / sub,
-                            ignore=shutil.ignore_patterns(".*", "_*"))
-        else:
-            (target / sub).mkdir(exist_ok=True)
-            (target / sub / ".gitkeep").write_bytes(b"")
+        if (source / sub).is_dir():
+            shutil.copytree(source / sub, target / sub, ignore=shutil.ignore_patterns(".*", "_*"))
     repo = pygit2.init_repository(str(target), initial_head=branch)
     try:
         index = repo.index
         index.add_all()
         index.write()
         site = pygit2.Signature(SITE_NAME, SITE_EMAIL)
-        message = f"Content from {source}" if source is not None else "An empty content repository"
-        return str(repo.create_commit("HEAD", site, site, message, index.write_tree(), []))
+        return str(repo.create_commit("HEAD", site, site, f"Content from {source}", index.write_tree(), []))
     finally:
         repo.free()
 
