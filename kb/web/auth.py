@@ -2,8 +2,8 @@
 CSRF tokens on every form, Flask-Limiter on sign-in, and the session key.
 
 Sessions live in Flask's signed cookie: HttpOnly, SameSite=Lax, Secure when KB_COOKIE_SECURE is on. The key
-that signs them is KB_SECRET_KEY's... or, by default, a random key kept in KB_DATA_DIR/secret_key (made once,
-shared by every gunicorn worker). Sign-in failures are limited per account and per address; the sixth
+that signs them is the SECRET_KEY given to create_app or, by default, a random key kept in
+KB_DATA_DIR/secret_key (made once, shared by every gunicorn worker and every restart). Sign-in failures are limited per account and per address; the sixth
 failure within the window is a 429 with a message that says when to try again.
 """
 from __future__ import annotations
