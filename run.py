@@ -44,6 +44,7 @@ if __name__ == "__main__":
     # The bundled content and its index sit next to this file, wherever the command is run from.
     os.environ.setdefault("KB_CONTENT_DIR", str(ROOT / "content"))
     os.environ.setdefault("KB_INDEX_DIR", str(ROOT / "search_index"))
+    os.environ.setdefault("KB_DATA_DIR", str(ROOT / "instance"))
     sys.path.insert(0, str(ROOT))
     if sys.argv[1:2] == ["test"]:
         import pytest

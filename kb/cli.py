@@ -59,7 +59,9 @@ def serve_command(host: str | None, port: int | None, debug: bool | None, conten
 @_content_option
 @_index_option
 @click.option("--once", is_flag=True, help="Publish what changed, then exit (no watching).")
-def sync_command(content_dir: str | None, index_dir: str | None, once: bool) -> None:
+@click.option("--pull", is_flag=True, help="Follow KB_GIT_REMOTE: clone it into an empty content folder, then "
+              "fetch and fast-forward every KB_PULL_INTERVAL seconds (read-only replicas).")
+def sync_command(content_dir: str | None, index_dir: str | None, once: bool, pull: bool) -> None:
     """Run the sync owner: publish every content change to the index that web workers read (run one next
     to gunicorn; `serve` runs its own). A second one waits on standby and takes over if the first stops."""
     from kb.publish import Syncer
@@ -67,7 +69,15 @@ def sync_command(content_dir: str | None, index_dir: str | None, once: bool) -> 
     settings = _settings(content_dir=content_dir, index_dir=index_dir)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s kb-sync[%(process)d] %(levelname)s %(message)s")
     interval = 0.0 if once else float(settings["RELOAD_INTERVAL"])
+    follower = _follower(settings) if pull else None
     syncer = Syncer(settings["CONTENT_DIR"], settings["INDEX_DIR"], interval)
+    if follower is not None and not once:
+        follower.start()
+        try:
+            code = syncer.run_forever()
+        finally:
+            follower.stop()
+        sys.exit(code)
     if once:
         syncer.start(wait=True)
         syncer.stop()
@@ -77,6 +87,27 @@ def sync_command(content_dir: str | None, index_dir: str | None, once: bool) -> 
         click.echo(report.summary_line())
         return
     sys.exit(syncer.run_forever())
+
+
+def _follower(settings: dict):  # noqa: ANN202
+    """`sync --pull`: the content folder as a clone of KB_GIT_REMOTE, pulled once now."""
+    from kb.authoring.replica import Follower, clone
+    from kb.authoring.gitstore import RemoteError
+
+    url = settings["GIT_REMOTE"]
+    if not url:
+        raise click.UsageError("--pull follows KB_GIT_REMOTE: set it to the git URL or path the authoring site "
+                               "pushes to")
+    content = Path(settings["CONTENT_DIR"])
+    if not content.exists() or not any(content.iterdir()):
+        try:
+            clone(url, content)
+        except RemoteError as exc:
+            raise click.ClickException(str(exc)) from exc
+        click.echo(f"cloned {url} into {content}", err=True)
+    follower = Follower(content, url, float(settings["PULL_INTERVAL"]))
+    follower.pull_once()
+    return follower
 
 
 @click.command("check")
@@ -207,7 +238,104 @@ def import_command(csv_file: Path, award: str, year: int, content_dir: str | Non
         raise SystemExit(1)
 
 
-COMMANDS = (serve_command, sync_command, check_command, index_command, new_command, import_command)
+@click.group("user")
+def user_group() -> None:
+    """Accounts for authoring in the browser (stored under KB_DATA_DIR)."""
+
+
+@user_group.command("add")
+@click.argument("email")
+@click.option("--name", required=True, help="Full name: shown to reviewers and used as the git author.")
+@click.option("--role", type=click.Choice(["author", "reviewer", "admin"]), default="author", show_default=True,
+              help="author: writes and submits; reviewer: also reviews and publishes; admin: also manages accounts.")
+@click.option("--password", envvar="KB_NEW_PASSWORD", default=None, hidden=True)
+def user_add_command(email: str, name: str, role: str, password: str | None) -> None:
+    """Add an account. The password comes from KB_NEW_PASSWORD, else it is asked for twice."""
+    from kb.authoring.accounts import AccountError, Accounts
+    from kb.authoring.database import Database
+
+    if not password:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = Accounts(Database(_settings()["DATA_DIR"])).add(email, name, role, password)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"added {user.role} {user.email} ({user.name})")
+
+
+@user_group.command("password")
+@click.argument("email")
+@click.option("--password", envvar="KB_NEW_PASSWORD", default=None, hidden=True)
+def user_password_command(email: str, password: str | None) -> None:
+    """Set a new password for an account (from KB_NEW_PASSWORD, else asked for twice)."""
+    from kb.authoring.accounts import AccountError, Accounts
+    from kb.authoring.database import Database
+
+    accounts = Accounts(Database(_settings()["DATA_DIR"]))
+    user = accounts.by_email(email)
+    if user is None:
+        raise click.ClickException(f"no account for {email}")
+    if not password:
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    try:
+        accounts.set_password(user.id, password)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"new password set for {user.email}")
+
+
+@user_group.command("list")
+def user_list_command() -> None:
+    """List the accounts."""
+    from kb.authoring.accounts import Accounts
+    from kb.authoring.database import Database
+
+    for user in Accounts(Database(_settings()["DATA_DIR"])).all():
+        state = "" if user.active else " (disabled)"
+        click.echo(f"{user.email}  {user.role}  {user.name}{state}")
+
+
+@click.group("token")
+def token_group() -> None:
+    """API tokens (`Authorization: Bearer <token>` on /api/v1/drafts)."""
+
+
+@token_group.command("create")
+@click.argument("email")
+def token_create_command(email: str) -> None:
+    """Create an API token for an account; the token is the last line (shown once: only its digest is kept)."""
+    from kb.authoring.accounts import Accounts
+    from kb.authoring.database import Database
+
+    accounts = Accounts(Database(_settings()["DATA_DIR"]))
+    user = accounts.by_email(email)
+    if user is None or not user.active:
+        raise click.ClickException(f"no active account for {email}; add one with `user add`")
+    click.echo(f"API token for {user.email} ({user.role}); keep it secret, it is not shown again:")
+    click.echo(accounts.create_token(user.id))
+
+
+@click.command("init-repo")
+@click.argument("target", type=click.Path(file_okay=False))
+@click.option("--from", "source", type=click.Path(file_okay=False, exists=True), default=None,
+              help="Content folder to copy (default: KB_CONTENT_DIR, e.g. the bundled content).")
+def init_repo_command(target: str, source: str | None) -> None:
+    """Make a content repository of its own at TARGET (git init, a copy of the write-ups, one commit), for
+    authoring in the browser: then serve with KB_CONTENT_DIR=TARGET."""
+    from kb.authoring.replica import init_repo
+
+    origin = Path(source or _settings()["CONTENT_DIR"])
+    try:
+        commit = init_repo(target, origin)
+    except (FileExistsError, FileNotFoundError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"created {target} (commit {commit[:10]})")
+    click.echo(f"next: KB_CONTENT_DIR={target} python3 run.py, and `python3 run.py user add EMAIL --name NAME "
+               "--role reviewer`")
+
+
+COMMANDS = (serve_command, sync_command, check_command, index_command, new_command, import_command, user_group,
+            token_group, init_repo_command)
 
 
 def register_commands(group: click.Group) -> None:

@@ -27,6 +27,19 @@ SETTINGS: tuple[Setting, ...] = (
             "notifications are unavailable (0: publish once at start, never watch)"),
     Setting("SHOW_PROBLEMS", False, "show on a write-up's page that a newer version of its file failed "
             "validation, with the problems (for editors; `serve` turns it on for the local preview)"),
+    # Authoring in the browser (docs/authoring.md)
+    Setting("DATA_DIR", "instance", "folder for accounts, API tokens, draft metadata and the session key "
+            "(never in the content repository; keep it private and backed up)"),
+    Setting("AUTHORING", True, "allow signing in and writing when the content folder is the top of a git "
+            "work tree (0: read-only, e.g. on replicas that follow a remote)"),
+    Setting("GIT_REMOTE", "", "git URL or path the site pushes to after each publish; `sync --pull` "
+            "follows it on read-only replicas"),
+    Setting("PULL_INTERVAL", 2.0, "seconds between fetches of KB_GIT_REMOTE by `sync --pull`"),
+    Setting("GIT_COMMITTER", "Lumbung Inovasi <lumbung-inovasi@localhost>", "committer of publish commits "
+            "(the author is the write-up's author)"),
+    Setting("COOKIE_SECURE", False, "send the session cookie over HTTPS only (turn on behind HTTPS)"),
+    Setting("RATELIMIT_STORAGE", "memory://", "Flask-Limiter storage for sign-in limits; memory:// counts per "
+            "process (use e.g. redis:// with several gunicorn workers)"),
 )
 ENV_PREFIX = "KB_"
 _TYPES = {s.name: type(s.default) for s in SETTINGS}

@@ -38,6 +38,12 @@ def read_document(path: Path, display: str) -> Document | Issue:
         raw = path.read_bytes()
     except OSError as exc:
         return Issue(display, None, "file", f"cannot be read: {exc.strerror or exc}")
+    return parse_document(raw, path, display)
+
+
+def parse_document(raw: bytes, path: Path, display: str) -> Document | Issue:
+    """Parse the bytes of a content file that is not (or not only) on disk: a draft, a version in git.
+    `path` only names it (its stem is the slug)."""
     if len(raw) > MAX_FILE_BYTES:
         return Issue(display, None, "file", f"is {len(raw) / 2**20:.1f} MB; the limit is "
                                             f"{MAX_FILE_BYTES // 2**20} MB: split it or move attachments out")

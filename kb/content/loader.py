@@ -16,7 +16,7 @@ from typing import Any
 
 from kb import memory
 from kb.content import regions, sections, vocab
-from kb.content.document import Document, read_document
+from kb.content.document import Document, parse_document, read_document
 from kb.content.issues import Issue, Severity
 from kb.content.model import Award, AwardRef, Contact, Cost, Innovation, Replication, ReplicationDetails, Source
 from kb.content.schema import (
@@ -304,9 +304,10 @@ def iter_content_files(root: Path, sub: str) -> Iterator[Path]:
 
 
 def read_innovation(path: Path, display: str, award_keys: Mapping[str, str],
-                    root: Path | None = None) -> FileResult:
-    """Read and check one innovation file: the record (with its body) or its errors, and its links."""
-    doc = _parse(path, display, root, innovation=True)
+                    root: Path | None = None, raw: bytes | None = None) -> FileResult:
+    """Read and check one innovation file: the record (with its body) or its errors, and its links.
+    `raw`: the file's text when it is not on disk (a draft in the browser: the same checks as `check`)."""
+    doc = _parse(path, display, root, innovation=True, raw=raw)
     if isinstance(doc, FileResult):
         return doc
     slug = path.stem
@@ -328,14 +329,15 @@ def read_award(path: Path, display: str, root: Path | None = None) -> FileResult
     return FileResult(display, path.stem, award, chk.issues, content_hash=doc.content_hash)
 
 
-def _parse(path: Path, display: str, root: Path | None, innovation: bool) -> Document | FileResult:
+def _parse(path: Path, display: str, root: Path | None, innovation: bool,
+           raw: bytes | None = None) -> Document | FileResult:
     """The parsed file, or the result for a file that is not content or cannot be parsed. An innovation
     file that cannot be parsed still takes its slug (links to it resolve; its own error is reported once)."""
     slug = path.stem
     problem = _file_problem(path, display, root)
     if problem is not None:
         return FileResult(display, slug, None, [problem])
-    doc = read_document(path, display)
+    doc = read_document(path, display) if raw is None else parse_document(raw, path, display)
     if isinstance(doc, Issue):
         return FileResult(display, slug, None, [doc], Links(slug, display, ok=False) if innovation else None)
     return doc

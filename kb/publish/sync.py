@@ -192,6 +192,8 @@ class Syncer:
 
         class _Handler(FileSystemEventHandler):
             def on_any_event(self, event) -> None:  # noqa: ANN001
+                if _in_git_dir(event.src_path) and _in_git_dir(getattr(event, "dest_path", "") or event.src_path):
+                    return  # a content repository's own files (drafts saved in the browser): not content
                 if not event.is_directory or event.event_type in ("created", "deleted", "moved"):
                     changed.set()
 
@@ -211,6 +213,11 @@ class Syncer:
             self._observer.stop()
             self._observer.join(10)
             self._observer = None
+
+
+def _in_git_dir(path: str | bytes) -> bool:
+    text = os.fsdecode(path)
+    return f"{os.sep}.git{os.sep}" in text or text.endswith(f"{os.sep}.git")
 
 
 def _write_checked(index_dir: Path) -> None:

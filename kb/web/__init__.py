@@ -25,7 +25,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config["INDEX_DIR"] = str(Path(settings["INDEX_DIR"]))
     app.extensions["kb.generations"] = LiveGenerations(app.config["INDEX_DIR"])
 
-    from kb.web import api, feeds, filters, fit, http, i18n, kit, pages, replications, statistics
+    from kb.web import (api, auth, authoring, drafts_api, feeds, filters, fit, http, i18n, kit, pages, replications,
+                        statistics)
 
     i18n.init_app(app)
     http.init_app(app)
@@ -37,4 +38,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(fit.bp)
     app.register_blueprint(replications.bp)
     app.register_blueprint(statistics.bp)
+    auth.init_app(app)  # sessions, CSRF, sign-in limits, /masuk /keluar /akun (docs/authoring.md)
+    app.register_blueprint(authoring.bp)
+    app.register_blueprint(drafts_api.bp)
     return app

@@ -157,11 +157,22 @@ EXPORT_SUMMARY = ("Whole catalogue or current query and filters as {fmt}: every 
 
 def openapi_document(server: str) -> dict[str, Any]:
     """The OpenAPI 3.1 document, with `server` as the base URL."""
+    from kb.web import drafts_openapi
+
+    document = _read_only_document(server)
+    document["paths"].update(drafts_openapi.paths())
+    document["components"]["schemas"].update(drafts_openapi.SCHEMAS)
+    document["components"]["securitySchemes"] = drafts_openapi.SECURITY_SCHEMES
+    return document
+
+
+def _read_only_document(server: str) -> dict[str, Any]:
     filters, params = filter_params(), search_params()
     return {
         "openapi": "3.1.0",
         "info": {"title": "Lumbung Inovasi API", "version": "1.0.0",
-                 "description": "Read-only access to Indonesian public-service innovations. CORS is open for GET."},
+                 "description": "Read access to Indonesian public-service innovations (CORS is open for GET), and "
+                                "the drafts workflow for authors and reviewers with an API token."},
         "servers": [{"url": server}],
         "paths": {
             "/api/v1/search": {"get": {"summary": "Search with facets", "parameters": params,
