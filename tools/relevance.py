@@ -157,6 +157,8 @@ def main(argv: list[str] | None = None) -> int:
             "ours without lexicon": ours_ranker(SearchIndex(tmp_path / "ours", lexicon=Lexicon([]))),
             "ours without typo correction": ours_ranker(SearchIndex(tmp_path / "ours", spelling=False)),
             "ours without place names": ours_ranker(SearchIndex(tmp_path / "ours", places=False)),
+            "ours without learned acronyms": ours_ranker(SearchIndex(tmp_path / "ours", learned=False)),
+            "ours without chat, frames and filler": ours_ranker(SearchIndex(tmp_path / "ours", phrasing=False)),
             "ours (full pipeline)": ours_ranker(SearchIndex(tmp_path / "ours")),
         }
         for collection, queries in collections.items():

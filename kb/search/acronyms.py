@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from kb.search.analysis import STOP_WORDS, split_words
+from kb.search.analysis import STOP_WORDS, TOKEN_PATTERN, split_words
 
 FIELD = "acronyms"
 MAX_PAIRS = 24  # per document: bounds the field whatever a body holds
@@ -31,6 +31,7 @@ PARTIAL_FROM = 4  # long forms of this many content words still map with one of 
 _SEP = "\t"  # between the parts of a stored term (never in a word)
 _PAREN_RE = re.compile(r"\(([^()\n]{1,150})\)")
 _CLAUSE_END_RE = re.compile(r"[.;:!?\n()\[\]]")
+_WORD_RE = re.compile(TOKEN_PATTERN)  # words as written (split_words lowercases them)
 _ABBR_RE = re.compile(r"^\*\[([^\]\n]{1,30})\]:[ \t]*(\S.{0,200})$", re.M)  # Markdown "*[ACR]: Long form"
 
 Key = tuple[str, ...]
@@ -84,7 +85,18 @@ def _plausible(acronym: str, long: list[str] | None) -> bool:
     if not long or not 2 <= len(long) <= MAX_LONG_WORDS:
         return False
     n = len(_letters(acronym))
-    return len(long) <= min(n + 5, 2 * n) and long[0] not in STOP_WORDS and long[-1] not in STOP_WORDS
+    return (len(long) <= min(n + 5, 2 * n) and long[0] not in STOP_WORDS and long[-1] not in STOP_WORDS
+            and _letters(acronym) not in long)  # "Kampung Sawah (Kampung)" spells nothing out
+
+
+def _titled(words: list[str]) -> bool:
+    """Whether words as written are a proper name: every word but stop words capitalized."""
+    return all(w[:1].isupper() for w in words if w.lower() not in STOP_WORDS)
+
+
+def _syllables(token: str, long: list[str]) -> bool:
+    """A capitalized word as an acronym ("Puskesmas", "Bappeda") of a capitalized long form."""
+    return token[:1].isupper() and token[1:].islower() and len(token) >= 4 and _titled(long)
 
 
 def _from_parentheses(text: str) -> Iterator[tuple[str, list[str]]]:
@@ -92,18 +104,19 @@ def _from_parentheses(text: str) -> Iterator[tuple[str, list[str]]]:
         inside = match.group(1).strip()
         before = _CLAUSE_END_RE.split(text[max(0, match.start() - 300):match.start()])[-1]
         head = re.split(r"[,;]", inside)[0].strip()
-        if " " not in head and is_acronym(head):  # Long Form (ACR)
-            words = split_words(before)
+        if " " not in head and head.isascii() and head[:1].isalpha():  # Long Form (ACR)
+            written = _WORD_RE.findall(before)
             n = len(_letters(head))
-            long = _backward(_letters(head), words[-min(n + 5, 2 * n):])
-            if _plausible(head, long):
+            long = _backward(_letters(head), [w.lower() for w in written[-min(n + 5, 2 * n):]])
+            if _plausible(head, long) and (is_acronym(head) or _syllables(head, written[-len(long):])):
                 yield head, long  # type: ignore[misc]
             continue
         tokens = before.split()
-        if tokens and is_acronym(tokens[-1].strip(",")):  # ACR (Long Form)
-            acronym = tokens[-1].strip(",")
-            long = _forward(_letters(acronym), split_words(inside))
-            if _plausible(acronym, long):
+        acronym = tokens[-1].strip(",") if tokens else ""
+        if acronym.isascii() and acronym[:1].isalpha():  # ACR (Long Form)
+            written = _WORD_RE.findall(inside)
+            long = _forward(_letters(acronym), [w.lower() for w in written])
+            if _plausible(acronym, long) and (is_acronym(acronym) or _syllables(acronym, written[:len(long)])):
                 yield acronym, long  # type: ignore[misc]
 
 
