@@ -290,7 +290,7 @@ class SearchIndex:
         only from the lexicon): an English word the lexicon lacks ("channel") is more likely than a
         two-letter typo of a lexicon-only word ("chained")."""
         corrected = state.speller.correct(words).words
-        if len(corrected) != len(words):  # joined or split: nothing to compare word by word
+        if corrected == words or len(corrected) != len(words):  # joined or split: nothing to compare
             return corrected
         places = place_words()
         return [new if new == old or state.speller.freq.get(new, 0) > 0 or new in places
@@ -345,7 +345,7 @@ class SearchIndex:
         run = self._resolve(query, filters, state)
         facets = state.facets.counts(run.matches, filters, limit=facet_limit)
         ranked, scored = self._ranked(state, run, sort, page * per_page)
-        hits = self._hits(state, ranked[(page - 1) * per_page:], scored, run.concepts)
+        hits = self._hits(state, ranked[(page - 1) * per_page:], scored, self._highlight_terms(run))
         return SearchResult(query, run.visible.bit_count(), page, per_page, sort, hits, facets, filters,
                             run.suggestion,
                             run.corrected)
@@ -419,8 +419,8 @@ class SearchIndex:
         return ranking.order(visible, scores, order, state.years, state.replications, state.title_rank, limit), scored
 
     def _hits(self, state: _Generation, ranked: list[tuple[int, float]], scored: bool,
-              concepts: list[Concept]) -> list[SearchHit]:
-        words, stems = self._highlight_terms(concepts)
+              highlight: tuple[set[str], set[str]]) -> list[SearchHit]:
+        words, stems = highlight
         hits = []
         for docnum, score in ranked:
             stored = state.searcher.stored_fields(docnum)
@@ -435,11 +435,18 @@ class SearchIndex:
         return hits
 
     @staticmethod
-    def _highlight_terms(concepts: list[Concept]) -> tuple[set[str], set[str]]:
+    def _highlight_terms(run: _Run) -> tuple[set[str], set[str]]:
+        """Words to mark in snippets (and their stems): of each concept, the first variants that match
+        somewhere (a concept's equivalents that no write-up uses would only slow the snippets down)."""
         words: set[str] = set()
-        for concept in concepts:
-            for variant in concept.variants[:HIGHLIGHT_VARIANTS]:
+        plans = run.plan.concepts if run.plan is not None else ()
+        for concept in plans:
+            holding = [v.words for v in concept.variants if any(run.found.get(a) for a in v.alternatives)]
+            for variant in holding[:HIGHLIGHT_VARIANTS]:
                 words.update(w for w in variant if w not in STOP_WORDS and len(w) >= 2)
+        if run.plan is None:  # the fuzzy fallback: the typed concepts
+            for concept in run.concepts:
+                words.update(w for w in concept.words if w not in STOP_WORDS and len(w) >= 2)
         return words, {stem(w) for w in words}
 
     # -- other lookups ----------------------------------------------------------------------------
