@@ -72,11 +72,13 @@ def test_phone_typing_reaches_the_write_up(index):
     assert "sekolah-banjir" in slugs(index.search("anak2"))  # reduplication: anak-anak
 
 
-def test_dropped_vowels_need_the_index_to_know_the_word(index_dir):
+def test_dropped_vowels_and_colloquial_verbs_need_the_index_to_know_the_word(index_dir):
     index = SearchIndex(index_dir)
     try:
         state = index._current()
         assert normalize(["bnjr", "xyzq"], state.known, state.skeletons) == ["banjir", "xyzq"]
+        # colloquial verbs: a nasal prefix and the suffix -in, when the index knows the standard form
+        assert normalize(["ngantarin", "ngxyzin"], state.known, state.skeletons) == ["mengantar", "ngxyzin"]
     finally:
         index.close()
 

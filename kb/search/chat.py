@@ -1,10 +1,12 @@
-"""How people type on phones: chat abbreviations, dropped vowels, doubled words and run-together numbers.
+"""How people type on phones: chat abbreviations, dropped vowels, colloquial verbs, doubled words and
+run-together numbers.
 
 A query's words are normalized before typo correction: abbreviations from the curated list in
 `data/chat.yml` ("yg" -> yang, "utk" -> untuk, "pjk" -> pajak); a word written with a "2" for reduplication
 becomes the doubled word ("anak2" -> anak-anak); letters and digits typed together are split ("24jam" ->
-24 jam). A word the index does not know and that has (almost) no vowels is read as a known word with its
-vowels dropped ("bnjr" -> banjir): the most frequent word of the generation's vocabulary with the same
+24 jam). Words the index does not know: a colloquial verb becomes its standard form when the index knows
+that ("ngurusin" -> mengurus, "nyari" -> cari); a word with (almost) no vowels is read as a known word with
+its vowels dropped ("bnjr" -> banjir): the most frequent word of the generation's vocabulary with the same
 consonants in the same order and the typed letters in sequence. The rest is left to typo correction.
 """
 from __future__ import annotations
@@ -73,6 +75,30 @@ class Skeletons:
         return None
 
 
+# Colloquial verb prefixes and the standard forms they stand for: "ngurus" (mengurus), "ngirim" (kirim),
+# "nyari" (cari), "nabung" (menabung), "mbayar" (bayar), "ngecek" (cek).
+_PREFIXES = (("nge", ("", "menge")), ("ng", ("meng", "k", "")), ("ny", ("meny", "c", "s")),
+             ("m", ("mem", "")), ("n", ("men", "t")))
+
+
+def colloquial_verb(word: str, known: Callable[[str], bool]) -> str | None:
+    """The standard form of a colloquial verb that the index knows: a nasal prefix ("ngurus", "nyari",
+    "nabung") and the suffix -in ("ngurusin", "cariin"), or None."""
+    forms = [word]
+    if word.endswith("in") and len(word) > 5:
+        forms.append(word[:-2])  # ngurusin -> ngurus, cariin -> cari
+    for form in forms:
+        if form != word and known(form):
+            return form
+        for prefix, replacements in _PREFIXES:
+            rest = form[len(prefix):]
+            if form.startswith(prefix) and len(rest) >= 3:
+                for replacement in replacements:
+                    if known(replacement + rest):
+                        return replacement + rest
+    return None
+
+
 def expand(words: Iterable[str]) -> list[str]:
     """The words with the curated abbreviations written out (what the user meant, not a correction)."""
     table = abbreviations()
@@ -89,6 +115,8 @@ def normalize(words: Iterable[str], known: Callable[[str], bool],
             out.append(f"{m.group(1)}-{m.group(1)}")
         elif _MIXED_RE.match(word) and not known(word):
             out.extend(_RUNS_RE.findall(word))
+        elif word.isalpha() and len(word) >= 5 and not known(word) and (verb := colloquial_verb(word, known)):
+            out.append(verb)
         elif skeletons is not None and vowel_poor(word) and not known(word):
             out.append(skeletons().expand(word) or word)
         else:

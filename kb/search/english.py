@@ -39,7 +39,8 @@ _WORD_RE = re.compile(r"^[a-z]+$")
 
 def _singular(word: str) -> str:
     """A plain English plural reduced to its singular: libraries -> library, boxes -> box, sirens -> siren."""
-    if len(word) <= 3 or word in _KEEP or not word.endswith("s") or word.endswith(("ss", "us", "is")):
+    if len(word) <= 3 or word in _KEEP or not word.endswith("s") or word.endswith(("ss", "us", "is")) \
+            or not _VOWELS & set(word[:-1]):  # an acronym ("dtks", "bpjs"), not a plural
         return word
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
