@@ -18,29 +18,26 @@ BODY = "## Latar Belakang\n\n{}\n\n## Inovasi\n\n{}\n\n## Hasil dan Dampak\n\nBe
 @pytest.fixture(scope="module")
 def index_dir(tmp_path_factory):
     root = tmp_path_factory.mktemp("phrasing") / "content"
-    write_innovation(root, "sekolah-banjir", title="Sekolah Siaga Banjir", summary="Sekolah di daerah rawan banjir.",
-                     sectors=["pendidikan"],
-                     body=BODY.format("Siswa terjebak banjir.", "Guru melatih evakuasi anak-anak setiap bulan."))
-    write_innovation(root, "ambulans", title="Ambulans Warga", summary="Mobil siaga desa siap 24 jam.",
-                     sectors=["kesehatan"],
-                     body=BODY.format("Warga sakit malam hari.", "Relawan mengantar warga ke puskesmas."))
-    write_innovation(root, "pasar-plastik", title="Tukar Plastik", summary="Pengurangan sampah plastik di pasar.",
-                     sectors=["lingkungan-hidup"],
-                     body=BODY.format("Sampah plastik dari pasar.", "Pedagang beralih ke tas kain."))
-    # "solusi" and "contoh" are filler words; this one has them but not the topic of the queries below
-    write_innovation(root, "contoh-solusi", title="Desa Contoh Solusi Digital", sectors=["komunikasi-informatika"],
-                     summary="Contoh solusi aplikasi desa.",
-                     body=BODY.format("Desa belum punya aplikasi.", "Solusi aplikasi untuk surat desa dan pasar."))
-    write_innovation(root, "kdrt", title="Rumah Aman", summary="Rumah perlindungan bagi korban KDRT.",
-                     sectors=["pemberdayaan-perempuan-perlindungan-anak"],
-                     body=BODY.format("Korban KDRT tidak punya tempat.", "Pendampingan hukum gratis."))
-    write_innovation(root, "bumdes", title="Inkubator BUMDes", summary="Pendampingan BUMDes baru.",
-                     sectors=["pemberdayaan-masyarakat-desa"],
-                     body=BODY.format("BUMDes tidak berjalan.", "Inkubasi satu tahun."))
-    write_innovation(root, "centre", title="Fishers Support Centre", language="en",
-                     summary="A centre where fishers get weather programmes and fertiliser for seaweed.",
-                     sectors=["kelautan-perikanan"],
-                     body=BODY.format("Fishers lacked forecasts.", "The centre runs radio programmes."))
+    # "solusi" and "contoh" are filler words: "contoh-solusi" has them but not the topic of the queries below
+    write_ups = [  # slug, title, summary, sector, background, innovation
+        ("sekolah-banjir", "Sekolah Siaga Banjir", "Sekolah di daerah rawan banjir.", "pendidikan",
+         "Siswa terjebak banjir.", "Guru melatih evakuasi anak-anak setiap bulan."),
+        ("ambulans", "Ambulans Warga", "Mobil siaga desa siap 24 jam.", "kesehatan",
+         "Warga sakit malam hari.", "Relawan mengantar warga ke puskesmas."),
+        ("pasar-plastik", "Tukar Plastik", "Pengurangan sampah plastik di pasar.", "lingkungan-hidup",
+         "Sampah plastik dari pasar.", "Pedagang beralih ke tas kain."),
+        ("contoh-solusi", "Desa Contoh Solusi Digital", "Contoh solusi aplikasi desa.", "komunikasi-informatika",
+         "Desa belum punya aplikasi.", "Solusi aplikasi untuk surat desa dan pasar."),
+        ("kdrt", "Rumah Aman", "Rumah perlindungan bagi korban KDRT.", "pemberdayaan-perempuan-perlindungan-anak",
+         "Korban KDRT tidak punya tempat.", "Pendampingan hukum gratis."),
+        ("bumdes", "Inkubator BUMDes", "Pendampingan BUMDes baru.", "pemberdayaan-masyarakat-desa",
+         "BUMDes tidak berjalan.", "Inkubasi satu tahun."),
+        ("centre", "Fishers Support Centre", "A centre where fishers get weather programmes and fertiliser for seaweed.",
+         "kelautan-perikanan", "Fishers lacked forecasts.", "The centre runs radio programmes."),
+    ]
+    for slug, title, summary, sector, background, innovation in write_ups:
+        write_innovation(root, slug, title=title, summary=summary, sectors=[sector],
+                         language="en" if slug == "centre" else "id", body=BODY.format(background, innovation))
     index_dir = root.parent / "index"
     publish(root, index_dir)
     return index_dir
