@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 
 from whoosh.analysis import Token, Tokenizer
 
-ANALYZER_VERSION = 3
+ANALYZER_VERSION = 4  # 4: the background and learned-acronym fields, lexicon keys without stop words
 # Words, with inner hyphens/apostrophes/dots kept together ("simpadu-pmi", "e-ktp"); a trailing "+"
 # belongs to the name ("Dokter Plus+").
 TOKEN_PATTERN = r"\w+(?:[-'.]\w+)*\+?"

@@ -14,8 +14,10 @@ from kb.content import regions, vocab
 from kb.content.fields import facet_values
 from kb.content.model import Innovation
 from kb.content.render import index_text
-from kb.search import spelling
+from kb.search import acronyms, spelling
 from kb.search.bulk import BulkWriter
+from kb.search.lexicon import key as lexicon_key
+from kb.search.sections import background
 from kb.search.schema import get_schema
 
 log = logging.getLogger(__name__)
@@ -55,6 +57,9 @@ def to_document(innovation: Innovation, replications: int) -> dict[str, Any]:
         "name": "\n".join(n for n in names if n),
         "about": "\n".join([innovation.summary, " ".join(innovation.tags), " ".join(labels)]),
         "body": innovation.agency + "\n" + plain,
+        "background": background(innovation.body),
+        "acronyms": acronyms.terms(acronyms.pairs(innovation.title, innovation.full_name,
+                                                  [innovation.summary, plain], innovation.body), lexicon_key),
         "exact": "\n".join(names + [innovation.summary, " ".join(innovation.tags), innovation.slug]),
         "place": "\n".join(places),
         "complete": " ".join(n for n in names if n),

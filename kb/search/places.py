@@ -26,6 +26,7 @@ def place_names() -> frozenset[tuple[str, ...]]:
     return frozenset(names)
 
 
+@lru_cache(maxsize=1)
 def place_words() -> frozenset[str]:
     """Every word of every place name (for spelling: "Banten" is a place, not a typo of "bantuan")."""
     return frozenset(w for name in place_names() for w in name)

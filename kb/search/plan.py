@@ -7,14 +7,15 @@ choice of (field, term, weight) clauses, plus an optional positional requirement
 that reads word positions). The rules live in `build` and nowhere else: which fields a word is looked up in and
 whether stemmed, that stop words are not required (the analyzer never indexes them), that a multi-word
 variant needs all its words or its joined form ("si pandu" = "sipandu"), that places weigh on the place
-field as phrases, the weight of equivalents, coordination and the exact-name bonus.
+field as phrases, the weight of equivalents and filler words, coordination and the exact-name bonus.
 
 Evaluation (matching in query.py as bitsets, ranking in ranking.py as NumPy arrays):
 - an alternative holds where every slot has a clause whose term the document contains (and its phrase
   occurs); there it scores the sum of its clauses' BM25F contributions times their weights;
 - a variant scores the sum of its holding alternatives, times the variant's weight; a concept scores its
-  best variant; the query sums its concepts, times the share of concepts that scored (coordination), times
-  1 + EXACT_NAME_FACTOR where every typed word is in the innovation's name.
+  best variant; the query sums its concepts, times the share of counted concepts that scored
+  (coordination: filler words are not counted, unless the query has nothing else), times
+  1 + EXACT_NAME_FACTOR where every typed word (filler words aside) is in the innovation's name.
 
 Invariant: a document matches exactly when its score is > 0. Both sides read the same alternatives and the
 same per-alternative document sets (`documents`); every weight is positive (checked here) and a present
@@ -28,7 +29,7 @@ from dataclasses import dataclass
 
 from kb.search.analysis import STOP_WORDS, stem, word_parts
 from kb.search.lexicon import Concept
-from kb.search.schema import STEMMED_FIELDS, UNSTEMMED_FIELDS
+from kb.search.schema import SECTION_FIELDS, STEMMED_FIELDS, UNSTEMMED_FIELDS
 
 MAX_VARIANTS = 8  # a concept is looked up by its first variants only: bounded work per query
 EXPANSION_BOOST = 0.8  # an equivalent term weighs less than what was typed
@@ -36,7 +37,11 @@ JOINED_BOOST = 1.5  # "si pandu" found as the name "sipandu"
 PLACE_BOOST = 3.0  # a place name in the place field (region, province, replication regions)
 PLACE_BODY_WEIGHT = 0.5  # a place name mentioned in the write-up
 EXACT_NAME_FACTOR = 2.0  # all typed words in the innovation's name: score x (1 + this)
-WORD_FIELDS = STEMMED_FIELDS + UNSTEMMED_FIELDS  # where a plain word is looked up (stems in the stemmed ones)
+WEAK_WEIGHT = 0.3  # a filler word ("inovasi", "program"; frames.py) weighs this much of a topic word
+# Where a plain word is looked up: stems in the stemmed fields (the sections again: the background section,
+# so that a problem described there counts more), as typed in the unstemmed ones.
+WORD_STEMMED = STEMMED_FIELDS + SECTION_FIELDS
+WORD_FIELDS = WORD_STEMMED + UNSTEMMED_FIELDS
 # Where a quoted phrase may occur: `exact` holds the names, summary and tags already in `name` and `about`,
 # where a phrase of stems is found wherever the unstemmed phrase is (and each field searched costs time).
 PHRASE_FIELDS = STEMMED_FIELDS + ("place",)
@@ -113,6 +118,7 @@ class Variant:
 class ConceptPlan:
     concept: Concept
     variants: tuple[Variant, ...]
+    counted: bool = True  # in coordination (filler words are not, unless the query has nothing else)
 
 
 @dataclass(frozen=True)
@@ -125,19 +131,28 @@ class Plan:
         return (a for c in self.concepts for v in c.variants for a in v.alternatives)
 
     @property
+    def counted(self) -> int:
+        """How many concepts coordination counts."""
+        return sum(c.counted for c in self.concepts)
+
+    @property
     def coordination(self) -> bool:
-        return len(self.concepts) > 1
+        return self.counted > 1
 
 
 def build(concepts: list[Concept]) -> Plan:
     """The plan of a query's concepts."""
     plans = []
+    all_weak = all(c.weak for c in concepts)
     for concept in concepts:
-        variants = tuple(Variant(words, 1.0 if index == 0 else EXPANSION_BOOST,
+        weak = concept.weak and not all_weak
+        scale = WEAK_WEIGHT if weak else 1.0
+        variants = tuple(Variant(words, scale * (1.0 if index == 0 else EXPANSION_BOOST),
                                  _alternatives(words, concept))
                          for index, words in enumerate(concept.variants[:MAX_VARIANTS]))
-        plans.append(ConceptPlan(concept, variants))
-    typed = tuple(stem(p) for c in concepts if not c.place for p in word_parts(c.words) if p not in STOP_WORDS)
+        plans.append(ConceptPlan(concept, variants, counted=not weak))
+    typed = tuple(stem(p) for c in concepts if not c.place and not (c.weak and not all_weak)
+                  for p in word_parts(c.words) if p not in STOP_WORDS)
     return Plan(tuple(plans), typed if len(typed) >= 2 else ())
 
 
@@ -156,7 +171,7 @@ def _alternatives(words: tuple[str, ...], concept: Concept) -> tuple[Alternative
             out.append(Alternative(tuple((Clause("body", s, PLACE_BODY_WEIGHT * share),) for s in stems),
                                    Phrase((("body", stems),), slop) if positional else None))
         else:
-            slots = tuple(tuple(Clause(name, s, share) for name in STEMMED_FIELDS)
+            slots = tuple(tuple(Clause(name, s, share) for name in WORD_STEMMED)
                           + tuple(Clause(name, p, share) for name in UNSTEMMED_FIELDS)
                           for p, s in zip(content, stems, strict=True))
             phrase = None
@@ -190,9 +205,17 @@ def documents(plan: Plan, postings: Postings, positions: Positions) -> dict[Alte
     return found
 
 
-def matches(found: dict[Alternative, int]) -> int:
-    """Documents where any alternative holds: a document matches where some concept scores."""
+def matches(found: dict[Alternative, int], plan: Plan | None = None) -> int:
+    """Documents where any alternative holds: a document matches where some concept scores. With the plan,
+    only its counted concepts' alternatives: a filler word alone makes no match (ranking cuts it too)."""
     union = 0
-    for docs in found.values():
-        union |= docs
+    if plan is None or plan.counted == len(plan.concepts):
+        for docs in found.values():
+            union |= docs
+        return union
+    for concept in plan.concepts:
+        if concept.counted:
+            for variant in concept.variants:
+                for alternative in variant.alternatives:
+                    union |= found[alternative]
     return union

@@ -1,7 +1,9 @@
 """Searching the live index: `SearchIndex.search(query, filters, sort, page)` -> `SearchResult`.
 
-A query becomes concepts (place names, lexicon terms or single words) with their equivalent variants, and
-those one plan of weighted clauses (`plan.py`) that matching and ranking both read. Unknown words are
+A query's words are written out in full (chat abbreviations, dropped vowels: `chat.py`), corrected, cut
+free of question frames (`frames.py`) and become concepts (place names, lexicon terms and the generation's
+learned acronyms, or single words, filler words marked weak) with their equivalent variants, and those one
+plan of weighted clauses (`plan.py`) that matching and ranking both read. Unknown words are
 corrected ("did you mean"); a query that matches nothing falls back to fuzzy terms. Matches and facet counts
 are bitsets over cached postings; ranking is `ranking.py`; snippets are made only for the page's hits.
 One `SearchIndex` per process follows the index generation on disk.
@@ -22,18 +24,19 @@ from markupsafe import Markup
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 
-from kb.search import bitset, ranking, store
+from kb.search import acronyms, bitset, chat, english, ranking, store
 from kb.search import plan as query_plan
+from kb.search.frames import default_frames
 from kb.search.analysis import STOP_WORDS, split_words, stem
 from kb.search.positions import phrase_documents
 from kb.search.places import find_places, place_names, place_words
 from kb.search.facets import FACETS, FacetCount, FacetTable
 from kb.search.lexicon import Concept, Lexicon, default_lexicon
 from kb.search.schema import FIELD_BOOSTS
-from kb.search.scoring import Scorer
+from kb.search.scoring import Scorer, read_postings
 from kb.search.snippets import make_snippet
 from kb.search.indexer import read_spelling
-from kb.search.spelling import Speller
+from kb.search.spelling import Speller, _distance
 from kb.search.spelling import vocabulary as spelling_vocabulary
 
 log = logging.getLogger(__name__)
@@ -92,8 +95,23 @@ class _Generation:
     years: np.ndarray  # by document number
     replications: np.ndarray
     title_rank: np.ndarray
+    learned: acronyms.Learned | None = None  # acronym pairs spelled out by this generation's write-ups
     postings: dict[tuple[str, str], int] = field(default_factory=dict)
     postings_bytes: int = 0
+    _skeletons: chat.Skeletons | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def skeletons(self) -> chat.Skeletons:
+        """Known words by their consonants (dropped vowels), built on the first query that needs them."""
+        if self._skeletons is None:
+            with self._lock:
+                if self._skeletons is None:
+                    self._skeletons = chat.Skeletons(self.speller.freq)
+        return self._skeletons
+
+    def known(self, word: str) -> bool:
+        """Whether the generation (or the lexicon) knows a word as typed or by its stem."""
+        return word in self.speller.freq or (word.isalpha() and self.speller.known(word))
 
     def docs(self, fieldname: str, term: str) -> int:
         """Bitset of the documents containing `term` in `fieldname` (cached: match sets are built from these)."""
@@ -143,13 +161,18 @@ class SearchIndex:
     one generation to the next, and nothing here ever builds or repairs an index (kb.publish does)."""
 
     def __init__(self, index_dir: Path | str, lexicon: Lexicon | None = None, spelling: bool = True,
-                 places: bool = True, generation: Path | str | None = None) -> None:
-        """`generation`: stay on this generation folder instead of following CURRENT."""
+                 places: bool = True, generation: Path | str | None = None, learned: bool = True,
+                 phrasing: bool = True) -> None:
+        """`generation`: stay on this generation folder instead of following CURRENT. `spelling`, `places`,
+        `learned` (acronyms learned from the write-ups) and `phrasing` (chat abbreviations, question frames
+        and filler words) are switched off only to measure what they contribute."""
         self.index_dir = Path(index_dir)
         self.fixed = Path(generation) if generation is not None else None
         self.lexicon = default_lexicon() if lexicon is None else lexicon
-        self.spelling = spelling  # spelling and places are switched off only to measure what they contribute
+        self.spelling = spelling
         self.places = places
+        self.learned = learned
+        self.phrasing = phrasing
         self._lock = threading.Lock()
         self._gen_path: Path | None = None
         self._ix = None
@@ -183,7 +206,16 @@ class SearchIndex:
         title_rank = np.empty(size, np.int32)
         title_rank[np.argsort(np.array(titles, dtype=object), kind="stable")] = np.arange(size, dtype=np.int32)
         scorer = Scorer(reader, FIELD_BOOSTS, reader.all_doc_ids())
-        return _Generation(searcher, facets, self._speller(reader, folder), scorer, years, replications, title_rank)
+        alive: dict[str, bool] = {}
+
+        def live(term: str) -> bool:  # a pair counts while a live document spells it out
+            if term not in alive:
+                ids, _ = read_postings(reader, acronyms.FIELD, term)
+                alive[term] = bool(len(ids)) and bool(scorer.live[ids].any())
+            return alive[term]
+
+        return _Generation(searcher, facets, self._speller(reader, folder), scorer, years, replications, title_rank,
+                           acronyms.read(reader, live))
 
     def _speller(self, reader: Any, folder: Path) -> Speller:
         """The generation's spelling vocabulary (written with it), plus lexicon and place words."""
@@ -219,26 +251,57 @@ class SearchIndex:
         self._recovering(self._current)
 
     # -- query building ---------------------------------------------------------------------------
-    def _concepts(self, query: str, speller: Speller | None) -> tuple[list[Concept], list[str], list[str]]:
+    def _concepts(self, query: str, state: _Generation) -> tuple[list[Concept], list[str], list[str]]:
+        """(concepts, the words as typed with abbreviations written out, the words searched after dropped
+        vowels and typos are corrected: when these differ, the page says what it searched)."""
         phrases = [split_words(p) for p in _QUOTED_RE.findall(query)]
         rest = _QUOTED_RE.sub(" ", query).replace('"', " ")
-        words = split_words(rest)[:MAX_QUERY_WORDS]
-        corrected = speller.correct(words).words if speller else words
+        typed = split_words(rest)[:MAX_QUERY_WORDS]
+        words = typed
+        if self.phrasing:
+            typed = chat.expand(typed)[:MAX_QUERY_WORDS]
+            words = chat.normalize(words, state.known, state.skeletons)[:MAX_QUERY_WORDS]
+        corrected = self._correct(words, state) if self.spelling else words
+        searched = default_frames().strip(corrected) if self.phrasing else corrected
+        filler = default_frames().filler if self.phrasing else frozenset()
+        learned = state.learned if self.learned else None
         concepts = [Concept(tuple(p), (tuple(p),), phrase=True) for p in phrases if p]
         start = 0
-        spans = find_places(corrected) if self.places else []
-        for first, end in spans + [(len(corrected), len(corrected))]:
-            for c in self.lexicon.concepts(corrected[start:first]):
+        spans = find_places(searched) if self.places else []
+        for first, end in spans + [(len(searched), len(searched))]:
+            for c in self.lexicon.concepts(searched[start:first], learned):
                 if len(c.words) == 1 and c.words[0] in STOP_WORDS:
                     continue
                 if self.places and any(v in place_names() for v in c.variants):  # "solo" ~ "surakarta"
                     c = Concept(c.words, c.variants, place=True)
+                elif len(c.words) == 1:  # other spellings of the same word right after it; filler is weak
+                    variants = c.variants[:1] + self._spellings(c.words[0], state) + c.variants[1:]
+                    c = Concept(c.words, tuple(dict.fromkeys(variants)), weak=c.words[0] in filler)
                 concepts.append(c)
             if first < end:
-                place = tuple(corrected[first:end])
+                place = tuple(searched[first:end])
                 concepts.append(Concept(place, (place,), place=True))
             start = end
-        return concepts, words, corrected
+        return concepts, typed, corrected
+
+    @staticmethod
+    def _correct(words: list[str], state: _Generation) -> list[str]:
+        """Typo correction, except a word corrected two edits away into a word that no write-up has (known
+        only from the lexicon): an English word the lexicon lacks ("channel") is more likely than a
+        two-letter typo of a lexicon-only word ("chained")."""
+        corrected = state.speller.correct(words).words
+        if corrected == words or len(corrected) != len(words):  # joined or split: nothing to compare
+            return corrected
+        places = place_words()
+        return [new if new == old or state.speller.freq.get(new, 0) > 0 or new in places
+                or _distance(old, new, 1) <= 1 else old for old, new in zip(words, corrected, strict=True)]
+
+    @staticmethod
+    def _spellings(word: str, state: _Generation) -> tuple[tuple[str, ...], ...]:
+        """Other English spellings and numbers of a word that the index knows ("centre" -> center, centres)."""
+        if not word.isascii() or not word.isalpha() or len(word) < 4:
+            return ()
+        return tuple((form,) for form in english.spellings(word) if state.known(form))
 
     @staticmethod
     def _fuzzy(words: list[str]) -> wq.Query | None:
@@ -282,7 +345,7 @@ class SearchIndex:
         run = self._resolve(query, filters, state)
         facets = state.facets.counts(run.matches, filters, limit=facet_limit)
         ranked, scored = self._ranked(state, run, sort, page * per_page)
-        hits = self._hits(state, ranked[(page - 1) * per_page:], scored, run.concepts)
+        hits = self._hits(state, ranked[(page - 1) * per_page:], scored, self._highlight_terms(run))
         return SearchResult(query, run.visible.bit_count(), page, per_page, sort, hits, facets, filters,
                             run.suggestion,
                             run.corrected)
@@ -311,7 +374,7 @@ class SearchIndex:
 
     def _resolve(self, query: str, filters: dict[str, list[str]], state: _Generation) -> _Run:
         """Query -> plan and matching doc sets, with typo correction and fuzzy fallback."""
-        concepts, typed, corrected_words = self._concepts(query, state.speller if self.spelling else None)
+        concepts, typed, corrected_words = self._concepts(query, state)
         suggestion = " ".join(corrected_words) if corrected_words != typed else None
         allowed = state.facets.allowed(filters)
         # Unknown typed words can match nothing: search the correction and say so ("showing results for").
@@ -319,7 +382,7 @@ class SearchIndex:
         has_query = bool(query and concepts)
         plan = query_plan.build(concepts)
         found = self._plan_documents(plan, state) if has_query else {}
-        matches = query_plan.matches(found) if has_query else state.facets.all_docs
+        matches = query_plan.matches(found, plan) if has_query else state.facets.all_docs
         if has_query and self.spelling and not (matches if allowed is None else matches & allowed):
             fuzzy = self._fuzzy(corrected_words)
             fuzzy_docs = bitset.from_ids(state.searcher.docs_for_query(fuzzy)) if fuzzy is not None else 0
@@ -356,8 +419,8 @@ class SearchIndex:
         return ranking.order(visible, scores, order, state.years, state.replications, state.title_rank, limit), scored
 
     def _hits(self, state: _Generation, ranked: list[tuple[int, float]], scored: bool,
-              concepts: list[Concept]) -> list[SearchHit]:
-        words, stems = self._highlight_terms(concepts)
+              highlight: tuple[set[str], set[str]]) -> list[SearchHit]:
+        words, stems = highlight
         hits = []
         for docnum, score in ranked:
             stored = state.searcher.stored_fields(docnum)
@@ -372,11 +435,18 @@ class SearchIndex:
         return hits
 
     @staticmethod
-    def _highlight_terms(concepts: list[Concept]) -> tuple[set[str], set[str]]:
+    def _highlight_terms(run: _Run) -> tuple[set[str], set[str]]:
+        """Words to mark in snippets (and their stems): of each concept, the first variants that match
+        somewhere (a concept's equivalents that no write-up uses would only slow the snippets down)."""
         words: set[str] = set()
-        for concept in concepts:
-            for variant in concept.variants[:HIGHLIGHT_VARIANTS]:
+        plans = run.plan.concepts if run.plan is not None else ()
+        for concept in plans:
+            holding = [v.words for v in concept.variants if any(run.found.get(a) for a in v.alternatives)]
+            for variant in holding[:HIGHLIGHT_VARIANTS]:
                 words.update(w for w in variant if w not in STOP_WORDS and len(w) >= 2)
+        if run.plan is None:  # the fuzzy fallback: the typed concepts
+            for concept in run.concepts:
+                words.update(w for w in concept.words if w not in STOP_WORDS and len(w) >= 2)
         return words, {stem(w) for w in words}
 
     # -- other lookups ----------------------------------------------------------------------------

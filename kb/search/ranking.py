@@ -40,9 +40,10 @@ def scores(plan: Plan, scorer: Scorer, found: dict[Alternative, int]) -> np.ndar
                 score += _alternative(scorer, alternative, found[alternative])
             np.maximum(best, score * np.float32(variant.weight), out=best)
         total += best
-        matched += best > 0
-    if plan.coordination:
-        total *= matched / len(plan.concepts)
+        if concept.counted:
+            matched += best > 0
+    if plan.coordination or plan.counted < len(plan.concepts):  # a filler word alone matches nothing
+        total *= matched / plan.counted
     if plan.name_terms:
         in_name = np.ones(size, bool)
         for term in plan.name_terms:

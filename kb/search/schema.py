@@ -6,7 +6,7 @@ from whoosh.fields import ID, KEYWORD, NGRAMWORDS, NUMERIC, STORED, TEXT, Schema
 from kb.content.fields import digest
 from kb.search.analysis import ANALYZER_VERSION, exact_analyzer, stemming_analyzer
 
-# 3: records file; 4: file paths; 5: a folder per publish. The digest of the content schema's fields and
+# 3: records file; 4: file paths; 5: a folder per publish (analyzer 4: background and acronyms fields). The digest of the content schema's fields and
 # facets: a field added to the table means every record and facet value must be built again.
 SCHEMA_VERSION = (100 + ANALYZER_VERSION * 10 + 5) << 32 | digest()
 
@@ -18,9 +18,13 @@ FIELD_BOOSTS = {
     "body": 1.0,  # agency and the write-up
     "exact": 2.0,  # unstemmed names, acronyms and numbers: "SIMPADU-PMI", "112"
     "place": 1.5,  # region, its province, replication regions; unstemmed
+    "background": 1.0,  # the background section again (Latar Belakang: the problem a write-up answers)
 }
 STEMMED_FIELDS = ("name", "about", "body")
 UNSTEMMED_FIELDS = ("exact", "place")
+# Stemmed fields that repeat part of another (the background is in the body too): a word is scored there as
+# well, but they add no match, phrase or spelling of their own.
+SECTION_FIELDS = ("background",)
 
 
 def get_schema() -> Schema:
@@ -36,6 +40,7 @@ def get_schema() -> Schema:
         name=TEXT(analyzer=stemmed, field_boost=FIELD_BOOSTS["name"]),
         about=TEXT(analyzer=stemmed, field_boost=FIELD_BOOSTS["about"]),
         body=TEXT(analyzer=stemmed, field_boost=FIELD_BOOSTS["body"]),
+        background=TEXT(analyzer=stemmed, field_boost=FIELD_BOOSTS["background"]),
         exact=TEXT(analyzer=exact, field_boost=FIELD_BOOSTS["exact"], spelling=True),
         place=TEXT(analyzer=exact, field_boost=FIELD_BOOSTS["place"]),
         complete=NGRAMWORDS(minsize=2, maxsize=12, at="start", stored=False),
@@ -43,5 +48,6 @@ def get_schema() -> Schema:
         year=NUMERIC(stored=True, sortable=True),
         replications=NUMERIC(stored=True, sortable=True),
         facet=KEYWORD(commas=True),  # "sector=kesehatan,year=2020,...": facet bitsets come from its postings
+        acronyms=KEYWORD(commas=True),  # acronym <-> long-form pairs the write-up spells out (acronyms.py)
         meta=STORED(),  # display fields, read without touching the catalogue
     )
