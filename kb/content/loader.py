@@ -160,7 +160,9 @@ def cross_check(entries: Iterable[Links]) -> CrossCheck:
     # those only planned (`status: direncanakan`: a plan, an MoU, a study visit is not a replication yet).
     # A listed replica's own status fills an entry that states none (the original's entry wins otherwise),
     # the rule kb.replication.snapshot merges the two sides by.
-    by_slug = {e.slug: e for e in entries}
+    by_slug: dict[str, Links] = {}
+    for entry in entries:
+        by_slug.setdefault(entry.slug, entry)  # the first holder of a slug is the one that counts
     listed = {slug: set(targets.values()) for slug, (_, targets) in resolved.items()}
     counts: dict[str, int] = {}
     for entry in entries:
