@@ -19,7 +19,7 @@ CORPUS = Path(__file__).parent / "relevance" / "corpus"  # 60-odd real write-ups
 @pytest.fixture(scope="module")
 def documents() -> list[dict[str, Any]]:
     plan = make_plan(CORPUS, None, full=True)
-    return [indexer.to_document(w.innovation, w.replications) for _, w in sorted(plan.writes.items())]
+    return [indexer.to_document(w.load(), w.replications) for _, w in sorted(plan.writes.items())]
 
 
 def contents(folder: Path) -> dict[str, Any]:
