@@ -11,7 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from kb.content.fields import FacetNames
-from kb.search import bitset
+from kb.search import bitset, columns
+from kb.search.scoring import read_postings
 
 FACETS = FacetNames()  # in sidebar order; declared in the schema table (kb/content/schema.py)
 
@@ -44,14 +45,15 @@ class FacetTable:
     @classmethod
     def from_reader(cls, reader, fieldname: str = "facet") -> FacetTable:  # noqa: ANN001
         """Read the "name=value" terms of the facet field: one bitset per facet value."""
-        all_docs = bitset.from_ids(reader.all_doc_ids())
+        size = reader.doc_count_all()
+        all_docs = bitset.from_array(columns.live(reader), size)
         postings: dict[str, dict[str, int]] = {}
         for term in reader.lexicon(fieldname):
             text = term.decode("utf-8") if isinstance(term, bytes) else term
             name, _, value = text.partition("=")
-            ids = reader.postings(fieldname, text).all_ids()
-            postings.setdefault(name, {})[value] = bitset.from_ids(ids) & all_docs  # drop deleted documents
-        return cls(postings, all_docs, reader.doc_count_all())
+            ids, _ = read_postings(reader, fieldname, text)
+            postings.setdefault(name, {})[value] = bitset.from_array(ids, size) & all_docs  # drop deleted documents
+        return cls(postings, all_docs, size)
 
     def allowed(self, filters: Mapping[str, list[str]], skip: str | None = None) -> int | None:
         """Docs passing every filter except `skip`; None when nothing filters."""
@@ -111,7 +113,7 @@ def _single_valued_codes(sets: list[int], size: int) -> np.ndarray | None:
     """Per document: 1 + the index of the set holding it (0: none); None if some document is in two."""
     codes = np.zeros(size, np.int32)
     for index, bits in enumerate(sets, 1):
-        ids = np.asarray(bitset.to_ids(bits), np.int64)
+        ids = bitset.to_array(bits)
         if len(ids) and codes[ids].any():
             return None
         codes[ids] = index

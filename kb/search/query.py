@@ -22,7 +22,7 @@ from markupsafe import Markup
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 
-from kb.search import bitset, ranking, store
+from kb.search import bitset, columns, ranking, store
 from kb.search import plan as query_plan
 from kb.search.analysis import STOP_WORDS, split_words, stem
 from kb.search.positions import phrase_documents
@@ -176,13 +176,12 @@ class SearchIndex:
         reader = searcher.reader()
         facets = FacetTable.from_reader(reader)
         size = reader.doc_count_all()
-        years = np.fromiter((int(v or 0) for v in reader.column_reader("year")), np.int32, count=size)
-        replications = np.fromiter((int(v or 0) for v in reader.column_reader("replications")), np.int32,
-                                   count=size)
+        years = columns.numbers(reader, "year").astype(np.int32)
+        replications = columns.numbers(reader, "replications").astype(np.int32)
         titles = list(reader.column_reader("title_sort"))
         title_rank = np.empty(size, np.int32)
         title_rank[np.argsort(np.array(titles, dtype=object), kind="stable")] = np.arange(size, dtype=np.int32)
-        scorer = Scorer(reader, FIELD_BOOSTS, reader.all_doc_ids())
+        scorer = Scorer(reader, FIELD_BOOSTS, columns.live(reader))
         return _Generation(searcher, facets, self._speller(reader, folder), scorer, years, replications, title_rank)
 
     def _speller(self, reader: Any, folder: Path) -> Speller:

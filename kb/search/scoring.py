@@ -13,6 +13,8 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from kb.search import columns
+
 K1 = 1.2
 B = 0.75
 # Postings kept in memory (8 bytes each: at most ~64 MB). Large enough for every term of one query even at
@@ -70,8 +72,7 @@ class Scorer:
         self.lengths: dict[str, np.ndarray] = {}
         self.average: dict[str, float] = {}
         for name in boosts:
-            lengths = np.fromiter((reader.doc_field_length(d, name, 0) for d in range(self.size)), np.float32,
-                                  count=self.size)
+            lengths = columns.lengths(reader, name)
             self.lengths[name] = lengths
             self.average[name] = float(lengths[self.live].mean()) if self.live.any() else 1.0
         self._cache: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
