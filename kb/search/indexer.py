@@ -102,30 +102,23 @@ def link_from(source: Path, folder: Path) -> Any:
 
 def write_spelling(ix: Any, folder: Path) -> None:
     """The spelling vocabulary of the index as committed, next to it (readers load it instead of walking
-    the term dictionary). Made from the whole new index every time, segment by segment: a segment never
-    changes once written, so its vocabulary (kept beside it, and linked into the next generation with it)
-    is provably the same; only new segments are read. Frequencies are summed over segments, as Whoosh's
-    own multi-segment reader does."""
-    freq: dict[str, int] = {}
-    stems: set[str] = set()
-    live: set[str] = set()
+    the term dictionary): one file per segment, and `spelling.json` naming the segments' files. A segment
+    never changes once written, so its vocabulary (kept beside it, and linked into the next generation with
+    it) is provably the same; only new segments are read. Readers sum the segments' frequencies, as
+    Whoosh's own multi-segment reader does (`read_spelling`). Nothing is merged here: at 100 000 write-ups
+    merging and writing the whole vocabulary cost most of a second of every publish."""
+    parts = []
     with ix.reader() as reader:
         for leaf, _ in reader.leaf_readers():
             part = folder / SEGMENT_SPELLING.format(leaf.segment().segment_id())
-            live.add(part.name)
-            try:
-                data = json.loads(part.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
+            parts.append(part.name)
+            if not part.is_file():
                 words, roots = spelling.vocabulary(leaf)
-                data = {"freq": words, "stems": sorted(roots)}
-                _write_json(part, data)
-            for word, count in data["freq"].items():
-                freq[word] = freq.get(word, 0) + count
-            stems.update(data["stems"])
+                _write_json(part, {"freq": words, "stems": sorted(roots)})
     for stale in folder.glob(SEGMENT_SPELLING.format("*")):  # segments merged away
-        if stale.name not in live:
+        if stale.name not in parts:
             stale.unlink()
-    _write_json(folder / SPELLING_FILE, {"freq": freq, "stems": sorted(stems)})
+    _write_json(folder / SPELLING_FILE, {"segments": parts})
 
 
 def _write_json(path: Path, data: Any) -> None:
@@ -135,8 +128,18 @@ def _write_json(path: Path, data: Any) -> None:
 
 
 def read_spelling(folder: Path) -> tuple[dict[str, int], set[str]] | None:
+    """The generation's spelling vocabulary: word -> frequency summed over its segments, and the stems
+    (None when a file is missing or damaged: the caller reads the index itself)."""
     try:
-        data = json.loads((folder / SPELLING_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        parts = json.loads((folder / SPELLING_FILE).read_text(encoding="utf-8"))["segments"]
+        loaded = [json.loads((folder / name).read_text(encoding="utf-8")) for name in parts]
+        loaded.sort(key=lambda data: len(data["freq"]), reverse=True)  # the small ones are added to the largest
+        freq: dict[str, int] = loaded[0]["freq"] if loaded else {}
+        stems: set[str] = set(loaded[0]["stems"]) if loaded else set()
+        for data in loaded[1:]:
+            for word, count in data["freq"].items():
+                freq[word] = freq.get(word, 0) + count
+            stems.update(data["stems"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
-    return data["freq"], set(data["stems"])
+    return freq, stems
