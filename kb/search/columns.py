@@ -8,12 +8,37 @@ bytes. Where a segment's columns are not what this expects, the values are read 
 """
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import numpy as np
 from whoosh.codec import whoosh3
 from whoosh.columns import FixedBytesColumn
 from whoosh.util.numeric import byte_to_length
+
+T = TypeVar("T")
+_SEGMENTS: dict[tuple, Any] = {}  # (what, segment id, documents) -> what was derived from that segment
+
+
+def per_segment(reader: Any, what: str, compute: Callable[[Any], T]) -> list[tuple[T, int]]:
+    """(value, first document number) for each segment of `reader`, `compute(segment reader)` made once
+    per process: a segment's files never change once written (its deleted documents are listed apart, in
+    the table of contents of each generation), and its id is a random name given once, so what is derived
+    from the segment alone is the same for every generation that holds it - and most generations share all
+    their segments but the newest few with the one before. What is kept is what the last reader held."""
+    out, keys = [], set()
+    for leaf, offset in reader.leaf_readers():
+        segment = leaf.segment()
+        key = (what, segment.segment_id(), segment.doc_count_all())
+        value = _SEGMENTS.get(key)
+        if value is None:
+            value = _SEGMENTS[key] = compute(leaf)
+        keys.add(key)
+        out.append((value, offset))
+    for key in [k for k in list(_SEGMENTS) if k[0] == what and k not in keys]:
+        _SEGMENTS.pop(key, None)
+    return out
+
 
 _LENGTHS = np.array([byte_to_length(b) for b in range(256)], np.float32)  # Whoosh's one-byte length code
 

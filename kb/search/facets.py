@@ -12,7 +12,7 @@ import numpy as np
 
 from kb.content.fields import FacetNames
 from kb.search import bitset, columns
-from kb.search.scoring import read_postings
+from kb.search.scoring import segment_postings
 
 FACETS = FacetNames()  # in sidebar order; declared in the schema table (kb/content/schema.py)
 
@@ -47,11 +47,14 @@ class FacetTable:
         """Read the "name=value" terms of the facet field: one bitset per facet value."""
         size = reader.doc_count_all()
         all_docs = bitset.from_array(columns.live(reader), size)
+        found: dict[str, list[np.ndarray]] = {}
+        for terms, offset in columns.per_segment(reader, "facets:" + fieldname, lambda leaf: _terms(leaf, fieldname)):
+            for text, ids in terms.items():
+                found.setdefault(text, []).append(ids + offset)
         postings: dict[str, dict[str, int]] = {}
-        for term in reader.lexicon(fieldname):
-            text = term.decode("utf-8") if isinstance(term, bytes) else term
+        for text in sorted(found):
             name, _, value = text.partition("=")
-            ids, _ = read_postings(reader, fieldname, text)
+            ids = np.concatenate(found[text])
             postings.setdefault(name, {})[value] = bitset.from_array(ids, size) & all_docs  # drop deleted documents
         return cls(postings, all_docs, size)
 
@@ -103,6 +106,15 @@ class FacetTable:
                     pairs = [kv for rank, kv in enumerate(pairs) if rank < limit or kv[0] in chosen]
             out[name] = [FacetCount(value, count, value in chosen) for value, count in pairs]
         return out
+
+
+def _terms(leaf, fieldname: str) -> dict[str, np.ndarray]:  # noqa: ANN001
+    """term -> document numbers (deleted ones included) of every term of a field in one segment."""
+    out = {}
+    for term in leaf.lexicon(fieldname):
+        text = term.decode("utf-8") if isinstance(term, bytes) else term
+        out[text] = segment_postings(leaf, fieldname, text)
+    return out
 
 
 BY_VALUE = ("year", "award_year")  # listed newest first rather than most frequent first

@@ -132,14 +132,31 @@ def read_spelling(folder: Path) -> tuple[dict[str, int], set[str]] | None:
     (None when a file is missing or damaged: the caller reads the index itself)."""
     try:
         parts = json.loads((folder / SPELLING_FILE).read_text(encoding="utf-8"))["segments"]
-        loaded = [json.loads((folder / name).read_text(encoding="utf-8")) for name in parts]
-        loaded.sort(key=lambda data: len(data["freq"]), reverse=True)  # the small ones are added to the largest
-        freq: dict[str, int] = loaded[0]["freq"] if loaded else {}
-        stems: set[str] = set(loaded[0]["stems"]) if loaded else set()
-        for data in loaded[1:]:
-            for word, count in data["freq"].items():
-                freq[word] = freq.get(word, 0) + count
-            stems.update(data["stems"])
+        loaded = [_segment_spelling(folder / name) for name in parts]
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
+    loaded.sort(key=lambda part: len(part[0]), reverse=True)  # the small ones are added to a copy of the largest
+    freq: dict[str, int] = dict(loaded[0][0]) if loaded else {}
+    stems: set[str] = set(loaded[0][1]) if loaded else set()
+    for words, roots in loaded[1:]:
+        for word, count in words.items():
+            freq[word] = freq.get(word, 0) + count
+        stems.update(roots)
+    global _SPELLING_KEPT
+    _SPELLING_KEPT = {key: value for key, value in _SPELLING_KEPT.items() if key[0] in parts}
     return freq, stems
+
+
+_SPELLING_KEPT: dict[tuple, tuple[dict[str, int], frozenset[str]]] = {}  # segment file read last -> its words
+
+
+def _segment_spelling(path: Path) -> tuple[dict[str, int], frozenset[str]]:
+    """One segment's vocabulary, read once per process: the file, like its segment, never changes once
+    written (it is linked from one generation into the next); its name, size and inode say it is the same."""
+    st = path.stat()
+    key = (path.name, st.st_size, st.st_ino, st.st_mtime_ns)
+    found = _SPELLING_KEPT.get(key)
+    if found is None:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        found = _SPELLING_KEPT[key] = (data["freq"], frozenset(data["stems"]))
+    return found
