@@ -1,5 +1,6 @@
-"""A generation's per-document values read as whole arrays (kb/search/columns.py) equal what Whoosh gives
-one document at a time, on an index of several segments with deleted documents."""
+"""A generation's per-document values and postings read as whole arrays (kb/search/columns.py,
+kb/search/scoring.py) equal what Whoosh gives one document at a time, on an index of several segments with
+deleted documents."""
 from __future__ import annotations
 
 import numpy as np
@@ -9,6 +10,7 @@ from kb.publish import publish
 from kb.search import bitset, columns, store
 from kb.search.facets import FacetTable
 from kb.search.schema import FIELD_BOOSTS
+from kb.search.scoring import read_postings
 from tests.conftest import write_innovation
 
 
@@ -30,6 +32,15 @@ def test_arrays_equal_whoosh_read_one_document_at_a_time(content_dir, tmp_path):
         for name in ("year", "replications"):
             assert columns.numbers(reader, name).tolist() == [int(v or 0) for v in reader.column_reader(name)]
         assert columns.live(reader).tolist() == list(reader.all_doc_ids())
+        for name in ("name", "body", "facet"):
+            for term in list(reader.lexicon(name))[:40]:
+                matcher = reader.postings(name, term)
+                expected = []
+                while matcher.is_active():
+                    expected.append((matcher.id(), matcher.weight()))
+                    matcher.next()
+                ids, weights = read_postings(reader, name, term.decode())
+                assert list(zip(ids.tolist(), weights.tolist())) == expected
         table = FacetTable.from_reader(reader)
         live = bitset.from_ids(reader.all_doc_ids())
         for term in reader.lexicon("facet"):
