@@ -44,9 +44,11 @@ def assert_same(graph: LinkGraph, entries: dict[str, Links]) -> None:
 
 
 def test_walk_key_orders_as_the_scan_does():
-    rels = ["innovations/z.md", "innovations/a/b.md", "innovations/a.md", "innovations/a/a/x.md", "innovations/b/a.md"]
-    assert sorted(rels, key=walk_key) == ["innovations/a.md", "innovations/z.md", "innovations/a/b.md",
-                                          "innovations/a/a/x.md", "innovations/b/a.md"]
+    rels = ["innovations/z.md", "innovations/a/b.md", "innovations/a.md", "innovations/a/a/x.md", "innovations/b/a.md",
+            "innovations/a-b.md"]
+    expected = ["innovations/a-b.md", "innovations/a.md", "innovations/z.md", "innovations/a/b.md",
+                "innovations/a/a/x.md", "innovations/b/a.md"]
+    assert sorted(rels, key=walk_key) == expected
 
 
 def test_a_full_build_equals_cross_check():
@@ -112,3 +114,14 @@ def test_update_names_every_slug_whose_results_changed():
                 was = (slug in before[0], before[1].get(slug), before[2].get(slug))
                 if now != was:
                     assert slug in slugs
+
+
+def test_walk_key_is_the_order_of_a_scan(tmp_path):
+    from kb.publish.changes import scan
+
+    rels = ["innovations/z.md", "innovations/a-b.md", "innovations/a.md", "innovations/a/b.md", "innovations/a/a/x.md",
+            "innovations/b/a.md", "innovations/a/a-1.md"]
+    for rel in rels:
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x", encoding="utf-8")
+    assert list(scan(tmp_path)) == sorted(rels, key=walk_key)

@@ -46,7 +46,7 @@ class Published:
     award_keys: list = field(default_factory=list)  # as the records file's meta keeps them
     awards: list = field(default_factory=list)  # [slug, content hash] of every award
     graph: LinkGraph = field(default_factory=LinkGraph)
-    slug_files: dict[str, set[str]] = field(default_factory=dict)  # innovation slug -> rels of that name
+    slug_files: dict[str, int] = field(default_factory=dict)  # innovation slug -> files of that name
     skipped: set[str] = field(default_factory=set)  # innovation rels that fail their own checks
     stale: set[str] = field(default_factory=set)  # records kept at their last good version
     award_rels: set[str] = field(default_factory=set)
@@ -82,11 +82,9 @@ class Published:
         old = self.files.pop(rel, None)
         self.award_rels.discard(rel)
         if old is not None and old.kind == "innovation":
-            holders = self.slug_files.get(old.slug)
-            if holders is not None:
-                holders.discard(rel)
-                if not holders:
-                    del self.slug_files[old.slug]
+            left = self.slug_files.pop(old.slug, 1) - 1
+            if left:
+                self.slug_files[old.slug] = left
             self.skipped.discard(rel)
         if fact is None:
             return
@@ -94,7 +92,7 @@ class Published:
         if fact.kind == "award":
             self.award_rels.add(rel)
         else:
-            self.slug_files.setdefault(fact.slug, set()).add(rel)
+            self.slug_files[fact.slug] = self.slug_files.get(fact.slug, 0) + 1
             if fact.links is None or not fact.links.ok:
                 self.skipped.add(rel)
 
