@@ -268,3 +268,19 @@ def test_an_overlay_without_its_base_is_unreadable(content_dir, tmp_path):
     (folder / "records-base.sqlite").unlink()
     assert not readable(folder / "records.sqlite")
     assert publish(content_dir, index_dir).mode == "full"  # a generation it cannot read is rebuilt
+
+
+def test_a_full_build_that_spills_its_records_writes_the_same_generation(content_dir, tmp_path):
+    """Large full builds keep the records they read in a temporary file until written, not in memory."""
+    from kb.publish import Publisher
+
+    for slug in ("satu", "dua", "tiga"):
+        write_innovation(content_dir, slug, title=f"Inovasi {slug.title()}", replicated_from="simpadu")
+    spilled, kept = tmp_path / "spilled", tmp_path / "kept"
+    assert Publisher(content_dir, spilled, spill_from=0).publish().mode == "full"
+    assert Publisher(content_dir, kept, spill_from=10**9).publish().mode == "full"
+    ours, theirs = current_records(spilled), current_records(kept)
+    assert snapshot(ours) == snapshot(theirs) and len(ours) == 6
+    assert ours.replication_count("simpadu-pmi") == 4
+    ours.close()
+    theirs.close()

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from kb import memory
 from kb.publish import records
-from kb.publish.changes import Plan, links_json, make_plan
+from kb.publish.changes import SPILL_FROM, Plan, links_json, make_plan
 from kb.publish.state import Published
 from kb.search import indexer, store
 from kb.search.schema import SCHEMA_VERSION
@@ -107,12 +107,15 @@ class Publisher:
     """Publishes one content folder into one index folder, keeping the current generation's state between
     publishes (see the module docstring)."""
 
-    def __init__(self, content_dir: Path | str, index_dir: Path | str, overlay_limit: int | None = None) -> None:
+    def __init__(self, content_dir: Path | str, index_dir: Path | str, overlay_limit: int | None = None,
+                 spill_from: int = SPILL_FROM) -> None:
         """`overlay_limit`: records an overlay may replace before it is compacted (default: COMPACT_SHARE of
-        the base, at least COMPACT_MIN)."""
+        the base, at least COMPACT_MIN). `spill_from`: files from which a full build keeps the records it
+        read on disk until they are written (kb.publish.changes.Spill)."""
         self.content_dir = Path(content_dir)
         self.index_dir = Path(index_dir)
         self.overlay_limit = overlay_limit
+        self.spill_from = spill_from
         self._known: Published | None = None
 
     @property
@@ -140,7 +143,8 @@ class Publisher:
                     known = Published.load(previous, content_dir) if previous is not None else None
                     changed = None
                 plan = make_plan(content_dir, known, full=rebuild or known is None,
-                                 changed=None if rebuild else changed, previous=previous, spill=index_dir)
+                                 changed=None if rebuild else changed, previous=previous, spill=index_dir,
+                                 spill_from=self.spill_from)
                 try:
                     if not plan.has_changes:
                         self._known = plan.state
