@@ -284,3 +284,30 @@ def test_a_full_build_that_spills_its_records_writes_the_same_generation(content
     assert ours.replication_count("simpadu-pmi") == 4
     ours.close()
     theirs.close()
+
+
+def test_a_full_build_with_its_helper_process_writes_the_same_generation(tmp_path, monkeypatch):
+    """From `HELPER_FROM` files, a full build reads part of the files and prepares the records in a helper
+    process (kb/publish/prepare.py): the generation is the one the build writes alone."""
+    from kb.publish import prepare
+    from kb.search import SearchIndex
+
+    corpus = ROOT / "tests" / "relevance" / "corpus"
+    monkeypatch.setattr(prepare, "READ_CHUNK", 4)
+    monkeypatch.setattr(prepare, "HELPER_FROM", 10**9)
+    publish(corpus, tmp_path / "alone")
+    monkeypatch.setattr(prepare, "HELPER_FROM", 1)
+    publish(corpus, tmp_path / "helped")
+    alone, helped = current_records(tmp_path / "alone"), current_records(tmp_path / "helped")
+    assert snapshot(helped) == snapshot(alone) and len(helped) > 50
+    alone.close()
+    helped.close()
+    indexes = [SearchIndex(tmp_path / name) for name in ("alone", "helped")]
+    try:
+        for query in ("air bersih", "desa", "pelayanan kesehatan ibu", "beasiswa"):
+            first, second = (index.search(query) for index in indexes)
+            assert [(h.slug, h.score) for h in first.hits] == [(h.slug, h.score) for h in second.hits]
+            assert first.total == second.total > 0
+    finally:
+        for index in indexes:
+            index.close()

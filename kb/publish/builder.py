@@ -23,10 +23,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kb import memory
-from kb.publish import records
+from kb.publish import prepare, records
 from kb.publish.changes import SPILL_FROM, Plan, links_json, make_plan
 from kb.publish.state import Published
 from kb.search import indexer, store
+from kb.search.bulk import helper_fields
 from kb.search.schema import SCHEMA_VERSION
 
 log = logging.getLogger(__name__)
@@ -219,21 +220,30 @@ def _build(plan: Plan, index_dir: Path, previous: records.RecordsFile | None, pr
 def _write(plan: Plan, ix, rw: records.RecordsWriter, progress: Progress | None) -> None:  # noqa: ANN001
     """Every planned record into the index and the records file. A full build fills a new, empty index
     with the bulk writer (kb/search/bulk.py); an incremental one updates documents with Whoosh's own."""
-    writer = indexer.bulk_writer(ix, len(plan.writes)) if plan.full else ix.writer(limitmb=indexer.WRITER_LIMIT_MB)
+    writer = indexer.bulk_writer(ix) if plan.full else ix.writer(limitmb=indexer.WRITER_LIMIT_MB)
     try:
         for slug in plan.removed:
             writer.delete_by_term("slug", slug)
             rw.remove(slug)
         total = len(plan.writes)
-        for number, (slug, write) in enumerate(sorted(plan.writes.items()), 1):
-            innovation = write.load()
-            if plan.full:
-                writer.add_document(**indexer.to_document(innovation, write.replications))
-            elif not write.stale:  # a stale record keeps the document it had
-                writer.update_document(**indexer.to_document(innovation, write.replications))
-            rw.put(innovation, write.replications, links_json(write.links), write.stale)
-            if progress:
-                progress(number, total)
+        if plan.full:  # with the helper that read part of the files, if the plan started one
+            fields = helper_fields(writer.schema)
+            ready_ones = prepare.prepare_all(plan.helper, iter(sorted(plan.writes.items())), lambda item: item[1].load())
+            for number, ((slug, write), innovation, ready) in enumerate(ready_ones, 1):
+                document = indexer.to_document(innovation, write.replications, plain=ready.plain)
+                writer.add_document(**document, _postings=dict(zip(fields, ready.postings)))
+                rw.put_row(records.record_row(innovation, write.replications, links_json(write.links), write.stale,
+                                              ready.data, ready.body))
+                if progress:
+                    progress(number, total)
+        else:
+            for number, (slug, write) in enumerate(sorted(plan.writes.items()), 1):
+                innovation = write.load()
+                if not write.stale:  # a stale record keeps the document it had
+                    writer.update_document(**indexer.to_document(innovation, write.replications))
+                rw.put(innovation, write.replications, links_json(write.links), write.stale)
+                if progress:
+                    progress(number, total)
         writer.commit()
     except BaseException:
         writer.cancel()

@@ -33,9 +33,11 @@ from kb.content.loader import (
     summary_line,
 )
 from kb.content.model import Award, Innovation
+from kb.publish import prepare
 from kb.publish.links import Resolved
 from kb.publish.records import RecordsFile
 from kb.publish.state import FileFact, Published, Stamp, shower
+from kb.search import ahead
 
 Found = tuple[str, str, Stamp]  # (kind, path, stamp) of a content file
 # A full plan of this many files keeps the records it reads on disk until they are written (`Spill`): at
@@ -177,6 +179,7 @@ class Plan:
     alias_changes: dict[str, str | None] | None = None  # None: write every alias (a full plan)
     awards_changed: bool = False
     spill: Spill | None = None
+    helper: ahead.Helper | None = None  # a full build's helper process (kb/publish/prepare.py)
     keep_records: bool = True  # False: `check`, which writes nothing
     affected: set[str] = field(default_factory=set)  # slugs whose record may change
     touched: set[str] = field(default_factory=set)  # names (slugs, aliases) whose holders changed
@@ -251,6 +254,9 @@ class Plan:
         if self.spill is not None:
             self.spill.close()
             self.spill = None
+        if self.helper is not None:
+            self.helper.close()
+            self.helper = None
 
 
 def make_plan(root: Path | str, known: Published | None, full: bool = False,
@@ -316,11 +322,19 @@ def _plan_files(plan: Plan, old: Published, award_results: list[FileResult], cha
     if spill is not None and len(seen) >= spill_from:
         plan.spill = Spill(spill)
     link_changes: dict[str, Links | None] = {}
+    to_read = []
     for rel, (kind, path, stamp) in seen.items():
         before = old.files.get(rel)
-        if not (reread_all or before is None or before.stamp != stamp or before.kind != kind or stamp == (-1, -1)):
-            continue
-        result = read_innovation(Path(path), shown(rel), plan.award_keys, root)
+        if reread_all or before is None or before.stamp != stamp or before.kind != kind or stamp == (-1, -1):
+            to_read.append((rel, path, shown(rel)))
+    if plan.full and plan.keep_records and len(to_read) >= prepare.HELPER_FROM:
+        plan.helper = prepare.start(plan.award_keys, root)  # reads part of the files now, prepares records later
+    results = prepare.read_all(plan.helper, to_read,
+                               lambda path, display: read_innovation(Path(path), display, plan.award_keys, root))
+    for number, result in results:
+        rel = to_read[number][0]
+        kind, path, stamp = seen[rel]
+        before = old.files.get(rel)
         plan._keep(rel, result)
         fact = FileFact("innovation", stamp, os.path.splitext(os.path.basename(rel))[0], result.links)
         plan.file_writes[rel] = FileWrite(fact, result.issues)

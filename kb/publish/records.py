@@ -138,7 +138,8 @@ def feed_date(inn: Innovation) -> dt.date:
 
 
 # -- writing ---------------------------------------------------------------------------------------------
-def _pack(text: str) -> bytes:
+def pack(text: str) -> bytes:
+    """A body as the records file keeps it."""
     return zlib.compress(text.encode("utf-8"), 1)  # level 1 rather than 6: at 10k the file grew 59 -> 60 MB
 
 
@@ -159,7 +160,8 @@ class RecordsWriter:
         self.path = Path(path)
         self.mode = mode
         self.identity = identity or uuid.uuid4().hex  # a full file's id, or the id of an overlay's base
-        self.conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        # A URI connection, so that the previous overlay is attached read-only and immutable (`_uri`).
+        self.conn = sqlite3.connect(self.path.resolve().as_uri(), uri=True, timeout=30, isolation_level=None)
         self.conn.execute("PRAGMA journal_mode=DELETE")
         self.conn.execute("PRAGMA synchronous=OFF")  # the file is published only after it is complete
         self.conn.executescript(_SCHEMA)
@@ -256,7 +258,7 @@ class RecordsWriter:
     def set_awards(self, awards: Iterable[Award]) -> None:
         self.conn.execute("DELETE FROM award")
         self.conn.executemany("INSERT INTO award VALUES (?, ?, ?)",
-                              [(a.slug, _dumps_award(a), _pack(a.body)) for a in sorted(awards, key=lambda a: a.slug)])
+                              [(a.slug, _dumps_award(a), pack(a.body)) for a in sorted(awards, key=lambda a: a.slug)])
 
     def set_aliases(self, aliases: dict[str, str]) -> None:
         """All aliases (a new file)."""
@@ -299,12 +301,15 @@ class RecordRow:
     replications: list[tuple]
 
 
-def record_row(inn: Innovation, replication_count: int, links: str, stale: bool) -> RecordRow:
-    """The rows of one record (`inn.body` holds its body)."""
+def record_row(inn: Innovation, replication_count: int, links: str, stale: bool, data: str | None = None,
+               body: bytes | None = None) -> RecordRow:
+    """The rows of one record (`inn.body` holds its body; `data` and `body`: its `dumps_innovation` and
+    packed body, if made already)."""
     return RecordRow(
         (inn.slug, inn.title.lower(), inn.year, feed_date(inn).isoformat(),
          inn.updated.isoformat() if inn.updated else None, inn.region_code, inn.province_code,
-         inn.replicated_from, replication_count, links, int(stale), dumps_innovation(inn), _pack(inn.body)),
+         inn.replicated_from, replication_count, links, int(stale),
+         dumps_innovation(inn) if data is None else data, pack(inn.body) if body is None else body),
         [(inn.slug, s) for s in inn.sectors],
         [(inn.slug, a.award, a.year, n) for n, a in enumerate(inn.awards)],
         [(inn.slug, n, r.region_code, r.region_code.split(".")[0]) for n, r in enumerate(inn.replications)

@@ -28,8 +28,9 @@ BULK_LIMIT_MB = 24
 SPELLING_FILE = "spelling.json"
 
 
-def to_document(innovation: Innovation, replications: int) -> dict[str, Any]:
-    """The Whoosh document for one innovation (`innovation.body` holds its body)."""
+def to_document(innovation: Innovation, replications: int, plain: str | None = None) -> dict[str, Any]:
+    """The Whoosh document for one innovation (`innovation.body` holds its body; `plain`: its
+    `index_text`, if made already)."""
     names = [innovation.title, innovation.full_name or ""]
     places = [innovation.region]
     province = regions.get_region(innovation.province_code) if innovation.province_code else None
@@ -43,7 +44,8 @@ def to_document(innovation: Innovation, replications: int) -> dict[str, Any]:
         "language": innovation.language,
         "full_name": innovation.full_name,
     }
-    plain = index_text(innovation.body)
+    if plain is None:
+        plain = index_text(innovation.body)
     # Sector labels are words people search for ("kesehatan", "pangan"): indexed with summary and tags.
     labels = [label for s in innovation.sectors for label in vocab.sectors().get(s, ())]
     return {
@@ -71,15 +73,9 @@ def create(folder: Path) -> Any:
     return whoosh_index.create_in(str(folder), get_schema())
 
 
-# From this many documents on, a full build analyses in a helper process (kb/search/ahead.py): below it,
-# starting the process costs more than it saves.
-AHEAD_FROM = 2000
-
-
-def bulk_writer(ix: Any, documents: int) -> BulkWriter:
-    """The writer for a full build of about `documents` documents into the new, empty index `ix` (one
-    segment, as Whoosh would write it)."""
-    return BulkWriter(ix, limitmb=BULK_LIMIT_MB, analyse_ahead=documents >= AHEAD_FROM)
+def bulk_writer(ix: Any) -> BulkWriter:
+    """The writer for a full build into the new, empty index `ix` (one segment, as Whoosh would write it)."""
+    return BulkWriter(ix, limitmb=BULK_LIMIT_MB)
 
 
 SEGMENT_SPELLING = "spelling-{}.json"  # one per Whoosh segment: as immutable as the segment itself
