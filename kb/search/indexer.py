@@ -126,33 +126,41 @@ def _write_json(path: Path, data: Any) -> None:
 def read_spelling(folder: Path) -> tuple[dict[str, int], set[str]] | None:
     """The generation's spelling vocabulary: word -> frequency summed over its segments, and the stems
     (None when a file is missing or damaged: the caller reads the index itself)."""
+    found = read_spelling_parts(folder)
+    return None if found is None else (found[0], found[1])
+
+
+def read_spelling_parts(folder: Path) -> tuple[dict[str, int], set[str], list[tuple[tuple, dict[str, int]]]] | None:
+    """`read_spelling`, and (key, words) of each segment: what the same segment holds in any generation
+    (a `Speller` indexes each once per process)."""
     try:
         parts = json.loads((folder / SPELLING_FILE).read_text(encoding="utf-8"))["segments"]
         loaded = [_segment_spelling(folder / name) for name in parts]
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
-    loaded.sort(key=lambda part: len(part[0]), reverse=True)  # the small ones are added to a copy of the largest
-    freq: dict[str, int] = dict(loaded[0][0]) if loaded else {}
-    stems: set[str] = set(loaded[0][1]) if loaded else set()
-    for words, roots in loaded[1:]:
+    loaded.sort(key=lambda part: len(part[1]), reverse=True)  # the small ones are added to a copy of the largest
+    freq: dict[str, int] = dict(loaded[0][1]) if loaded else {}
+    stems: set[str] = set(loaded[0][2]) if loaded else set()
+    for _, words, roots in loaded[1:]:
         for word, count in words.items():
             freq[word] = freq.get(word, 0) + count
         stems.update(roots)
     global _SPELLING_KEPT
     _SPELLING_KEPT = {key: value for key, value in _SPELLING_KEPT.items() if key[0] in parts}
-    return freq, stems
+    return freq, stems, [(key, words) for key, words, _ in loaded]
 
 
 _SPELLING_KEPT: dict[tuple, tuple[dict[str, int], frozenset[str]]] = {}  # segment file read last -> its words
 
 
-def _segment_spelling(path: Path) -> tuple[dict[str, int], frozenset[str]]:
-    """One segment's vocabulary, read once per process: the file, like its segment, never changes once
-    written (it is linked from one generation into the next); its name, size and inode say it is the same."""
+def _segment_spelling(path: Path) -> tuple[tuple, dict[str, int], frozenset[str]]:
+    """(key, words, stems) of one segment, read once per process: the file, like its segment, never changes
+    once written (it is linked from one generation into the next); its name, size and inode say it is the
+    same."""
     st = path.stat()
     key = (path.name, st.st_size, st.st_ino, st.st_mtime_ns)
     found = _SPELLING_KEPT.get(key)
     if found is None:
         data = json.loads(path.read_text(encoding="utf-8"))
         found = _SPELLING_KEPT[key] = (data["freq"], frozenset(data["stems"]))
-    return found
+    return key, found[0], found[1]

@@ -32,7 +32,7 @@ from kb.search.lexicon import Concept, Lexicon, default_lexicon
 from kb.search.schema import FIELD_BOOSTS
 from kb.search.scoring import Scorer
 from kb.search.snippets import make_snippet
-from kb.search.indexer import read_spelling
+from kb.search.indexer import read_spelling_parts
 from kb.search.spelling import Speller
 from kb.search.spelling import vocabulary as spelling_vocabulary
 
@@ -186,11 +186,11 @@ class SearchIndex:
 
     def _speller(self, reader: Any, folder: Path) -> Speller:
         """The generation's spelling vocabulary (written with it), plus lexicon and place words."""
-        found = read_spelling(folder)
-        freq, stems = found if found is not None else spelling_vocabulary(reader)
+        found = read_spelling_parts(folder)
+        freq, stems, parts = found if found is not None else (*spelling_vocabulary(reader), [])
         for word in self.lexicon.words | place_words():
             freq.setdefault(word, 0)  # lexicon and place words are valid even if no write-up uses them
-        return Speller(freq, stems)
+        return Speller(freq, stems, parts)
 
     def _close_locked(self) -> None:
         """Close files now (shutdown, tests): only when no other thread is searching."""
