@@ -85,53 +85,34 @@ def test_bulk_writer_writes_what_whoosh_writes(documents, whoosh_built, tmp_path
     assert not (tmp_path / "MAIN.tmp").exists()  # runs removed
 
 
-@pytest.fixture(scope="module")
-def records() -> list:
-    plan = make_plan(CORPUS, None, full=True)
-    return [(w.load(), w.replications) for _, w in sorted(plan.writes.items())]
-
-
-def build_prepared(folder: Path, records: list, prepared: list) -> dict[str, Any]:
-    """An index from records whose ranked text fields were analysed elsewhere (`_postings`)."""
-    folder.mkdir()
-    ix = indexer.create(folder)
-    writer = BulkWriter(ix)
-    fields = bulk.helper_fields(writer.schema)
-    for (innovation, count), ready in zip(records, prepared):
-        document = indexer.to_document(innovation, count, plain=ready.plain)
-        writer.add_document(**document, _postings=dict(zip(fields, ready.postings)))
-    writer.commit()
-    ix.close()
-    return contents(folder)
-
-
-def test_postings_made_in_the_helper_write_the_same_index(records, whoosh_built, tmp_path, monkeypatch):
+def test_postings_made_in_the_helper_write_the_same_index(documents, whoosh_built, tmp_path, monkeypatch):
     """A full build's helper (kb/publish/prepare.py) analyses the fields that need Sastrawi; the index is
-    the one Whoosh's own writer makes, also when the helper dies part-way (the build prepares the rest)."""
+    the one Whoosh's own writer makes, also when the helper dies part-way (the build analyses the rest)."""
     monkeypatch.setattr(prepare, "PREPARE_LEAD", 12)  # as a big build does it, at this corpus's scale
     monkeypatch.setattr(prepare, "PREPARE_BATCH", 4)
-    analysis._stems.clear()
-    helper = prepare.start({}, CORPUS)
-    assert helper is not None
-    try:
-        found = list(prepare.prepare_all(helper, iter(records), lambda item: item[0]))
-    finally:
-        helper.close()
-    assert [item for item, _, _ in found] == records
-    assert build_prepared(tmp_path / "helped", records, [ready for _, _, ready in found]) == whoosh_built
     here = prepare.Preparer()
-    assert [ready for _, _, ready in found] == [here(innovation) for innovation, _ in records]
-    dying = prepare.start({}, CORPUS)
-    assert dying is not None
-    taken = []
-    try:
-        for number, (_, _, ready) in enumerate(prepare.prepare_all(dying, iter(records), lambda item: item[0])):
-            taken.append(ready)
-            if number == 20:
-                dying._proc.kill()
-    finally:
-        dying.close()
-    assert dying.failed and taken == [ready for _, _, ready in found]
+    expected = [here(here.texts(document)) for document in documents]
+    for kill in (None, 20):
+        analysis._stems.clear()
+        helper = prepare.start({}, CORPUS)
+        assert helper is not None
+        copies = [dict(document) for document in documents]
+        folder = tmp_path / f"kill-{kill}"
+        folder.mkdir()
+        ix = indexer.create(folder)
+        writer = BulkWriter(ix)
+        try:
+            for number, (item, document) in enumerate(prepare.prepare_all(helper, enumerate(copies))):
+                assert item == number and document is copies[number]
+                assert document["_postings"] == expected[number]
+                writer.add_document(**document)
+                if number == kill:
+                    helper._proc.kill()
+        finally:
+            helper.close()
+        writer.commit()
+        ix.close()
+        assert contents(folder) == whoosh_built
 
 
 def test_the_helper_does_each_job_in_order(tmp_path):

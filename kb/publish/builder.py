@@ -18,16 +18,15 @@ import datetime as dt
 import logging
 import shutil
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from kb import memory
 from kb.publish import prepare, records
-from kb.publish.changes import SPILL_FROM, Plan, links_json, make_plan
+from kb.publish.changes import SPILL_FROM, Plan, Write, links_json, make_plan
 from kb.publish.state import Published
 from kb.search import indexer, store
-from kb.search.bulk import helper_fields
 from kb.search.schema import SCHEMA_VERSION
 
 log = logging.getLogger(__name__)
@@ -227,13 +226,8 @@ def _write(plan: Plan, ix, rw: records.RecordsWriter, progress: Progress | None)
             rw.remove(slug)
         total = len(plan.writes)
         if plan.full:  # with the helper that read part of the files, if the plan started one
-            fields = helper_fields(writer.schema)
-            ready_ones = prepare.prepare_all(plan.helper, iter(sorted(plan.writes.items())), lambda item: item[1].load())
-            for number, ((slug, write), innovation, ready) in enumerate(ready_ones, 1):
-                document = indexer.to_document(innovation, write.replications, plain=ready.plain)
-                writer.add_document(**document, _postings=dict(zip(fields, ready.postings)))
-                rw.put_row(records.record_row(innovation, write.replications, links_json(write.links), write.stale,
-                                              ready.data, ready.body))
+            for number, (write, document) in enumerate(prepare.prepare_all(plan.helper, _documents(plan, rw)), 1):
+                writer.add_document(**document)
                 if progress:
                     progress(number, total)
         else:
@@ -249,6 +243,14 @@ def _write(plan: Plan, ix, rw: records.RecordsWriter, progress: Progress | None)
         writer.cancel()
         raise
     _write_facts(plan, rw)
+
+
+def _documents(plan: Plan, rw: records.RecordsWriter) -> Iterator[tuple[Write, dict]]:
+    """The planned records of a full build in order, each written to the records file and made a document."""
+    for _, write in sorted(plan.writes.items()):
+        innovation = write.load()
+        rw.put(innovation, write.replications, links_json(write.links), write.stale)
+        yield write, indexer.to_document(innovation, write.replications)
 
 
 def _write_facts(plan: Plan, rw: records.RecordsWriter) -> None:

@@ -1,47 +1,38 @@
 """A full build in two processes: a helper (kb.search.ahead) reads and checks part of the files while the
-build reads the rest, then prepares each record for writing - its ranked text fields analysed (Sastrawi is
-the slowest part of indexing), the body's plain text, the record's JSON and compressed body - while the
-build writes the index and the records file.
+build reads the rest, then analyses the ranked text fields that need Sastrawi (the slowest part of
+indexing: ~0.1 ms for each new word) ahead of the build, which meanwhile does everything else.
 
-Everything the helper does needs nothing but a file or a record, and gives what the building process
-would make itself (`prepare` is the same function in both); if the helper fails, the build does the rest
-alone. Below `HELPER_FROM` files, starting a process costs more than it saves.
+Everything the helper does needs nothing but a file or a text, and gives what the building process would
+make itself (`Preparer` is the same in both); if the helper fails, the build does the rest alone. The
+split is measured (docs/performance.md, "Build speed"): Sastrawi keeps a cache of the words it stemmed, so
+each process stems the new words of what it analyses, and sharing the analysis stems words twice; the
+helper analyses all of it (~16 s of CPU at 10 000 write-ups, against ~19 s for the rest of adding the
+documents in the build). With more of each record sent to it (the plain text, the record's JSON) it was
+the slower side. Below `HELPER_FROM` files, starting a process costs more than it saves.
 """
 from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from kb.content.loader import FileResult, read_innovation
-from kb.content.model import Innovation
-from kb.content.render import index_text
-from kb.publish.records import dumps_innovation, pack
-from kb.search import ahead, indexer
+from kb.search import ahead
 from kb.search.bulk import helper_fields
 from kb.search.schema import get_schema
 
 HELPER_FROM = 2000
 READ_CHUNK = 32  # files read by one side before the other's turn: the helper reads every other chunk
-PREPARE_BATCH = 32
-PREPARE_LEAD = 512  # records sent ahead of the one being written: the helper needs a head start (at first
-# nearly every word is new to stem), and the build must not wait on a pipe
+PREPARE_BATCH = 64
+PREPARE_LEAD = 1024  # documents sent ahead of the one being indexed: the helper needs a head start (at
+# first nearly every word is new to stem), and the build must not wait on a pipe
 
-
-@dataclass(frozen=True)
-class Prepared:
-    """What the build writes for one record, besides what it cheaply makes itself."""
-
-    postings: tuple[ahead.Postings, ...]  # of `helper_fields`, in that order
-    plain: str  # the body's `index_text`
-    data: str  # the record's JSON (`dumps_innovation`)
-    body: bytes  # the body, compressed as the records file keeps it
+Texts = tuple[str | None, ...]  # one document's `helper_fields`
 
 
 class Preparer:
-    """Prepares records (in the helper, or in the building process when it has none)."""
+    """Analyses documents' `helper_fields` (in the helper, or in the building process when it has none)."""
 
     def __init__(self) -> None:
         schema = get_schema()
@@ -49,16 +40,17 @@ class Preparer:
         self.analyzers = [schema[name].analyzer for name in self.fields]
         self._singles: dict[int, bytes] = {}
 
-    def __call__(self, innovation: Innovation) -> Prepared:
-        plain = index_text(innovation.body)
-        document = indexer.to_document(innovation, 0, plain=plain)  # its texts do not depend on the count
-        postings = tuple(ahead.field_postings(analyzer, document[name], self._singles)
-                         for name, analyzer in zip(self.fields, self.analyzers))
-        return Prepared(postings, plain, dumps_innovation(innovation), pack(innovation.body))
+    def texts(self, document: dict[str, Any]) -> Texts:
+        return tuple(v if isinstance(v := document.get(name), str) else None for name in self.fields)
+
+    def __call__(self, texts: Texts) -> dict[str, ahead.Postings]:
+        """A document's texts -> {field: postings} (`BulkWriter`'s `_postings`)."""
+        return {name: ahead.field_postings(analyzer, text, self._singles)
+                for name, analyzer, text in zip(self.fields, self.analyzers, texts) if text is not None}
 
 
 def preparer(setup: Any = None) -> Preparer:  # noqa: ARG001 - the helper's job signature
-    """The helper's job: a record -> `Prepared`."""
+    """The helper's job: a document's `Texts` -> {field: postings}."""
     return Preparer()
 
 
@@ -98,26 +90,24 @@ def read_all(helper: ahead.Helper | None, files: list[tuple[str, str, str]],
             yield number, result
 
 
-def prepare_all(helper: ahead.Helper | None, records: Iterator[Any], load: Callable[[Any], Innovation]
-                ) -> Iterator[tuple[Any, Innovation, Prepared]]:
-    """(item, record, prepared) for every item of `records` in order (`load(item)` gives the record): the
-    records sent to the helper `PREPARE_LEAD` ahead, prepared here if it has none or fails."""
-    here: Preparer | None = None
-    pending: deque[tuple[Any, Innovation]] = deque()
-    batch: list[Innovation] = []
-    sent = 0  # records loaded (and sent, or to be sent with the batch)
-    taken = 0
-    records = iter(records)
+def prepare_all(helper: ahead.Helper | None, documents: Iterator[tuple[Any, dict[str, Any]]]
+                ) -> Iterator[tuple[Any, dict[str, Any]]]:
+    """(item, document) for every (item, document) in order, the document with its `_postings`: the texts
+    sent to the helper `PREPARE_LEAD` ahead, analysed here if it has none or fails."""
+    here = Preparer()
+    pending: deque[tuple[Any, dict[str, Any]]] = deque()
+    batch: list[Texts] = []
+    sent = taken = 0
+    documents = iter(documents)
     exhausted = False
     while True:
         while not exhausted and len(pending) < (PREPARE_LEAD if helper is not None and not helper.failed else 1):
-            item = next(records, None)
-            if item is None:
+            found = next(documents, None)
+            if found is None:
                 exhausted = True
                 break
-            innovation = load(item)
-            pending.append((item, innovation))
-            batch.append(innovation)
+            pending.append(found)
+            batch.append(here.texts(found[1]))
             sent += 1
             if len(batch) == PREPARE_BATCH:
                 _send(helper, sent - len(batch), batch)
@@ -127,15 +117,13 @@ def prepare_all(helper: ahead.Helper | None, records: Iterator[Any], load: Calla
             batch = []
         if not pending:
             return
-        item, innovation = pending.popleft()
-        prepared = helper.result("prepare", taken) if helper is not None else None
-        if prepared is None:
-            here = here or Preparer()
-            prepared = here(innovation)
+        item, document = pending.popleft()
+        postings = helper.result("prepare", taken) if helper is not None else None
+        document["_postings"] = postings if postings is not None else here(here.texts(document))
         taken += 1
-        yield item, innovation, prepared
+        yield item, document
 
 
-def _send(helper: ahead.Helper | None, first: int, batch: list[Innovation]) -> None:
+def _send(helper: ahead.Helper | None, first: int, batch: list[Texts]) -> None:
     if helper is not None:
         helper.send("prepare", first, batch)

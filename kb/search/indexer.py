@@ -28,9 +28,8 @@ BULK_LIMIT_MB = 24
 SPELLING_FILE = "spelling.json"
 
 
-def to_document(innovation: Innovation, replications: int, plain: str | None = None) -> dict[str, Any]:
-    """The Whoosh document for one innovation (`innovation.body` holds its body; `plain`: its
-    `index_text`, if made already)."""
+def to_document(innovation: Innovation, replications: int) -> dict[str, Any]:
+    """The Whoosh document for one innovation (`innovation.body` holds its body)."""
     names = [innovation.title, innovation.full_name or ""]
     places = [innovation.region]
     province = regions.get_region(innovation.province_code) if innovation.province_code else None
@@ -44,8 +43,7 @@ def to_document(innovation: Innovation, replications: int, plain: str | None = N
         "language": innovation.language,
         "full_name": innovation.full_name,
     }
-    if plain is None:
-        plain = index_text(innovation.body)
+    plain = index_text(innovation.body)
     # Sector labels are words people search for ("kesehatan", "pangan"): indexed with summary and tags.
     labels = [label for s in innovation.sectors for label in vocab.sectors().get(s, ())]
     return {
