@@ -117,20 +117,14 @@ def _follower(settings: dict):  # noqa: ANN202
 def check_command(strict: bool, content_dir: str | None, index_dir: str | None) -> None:
     """Validate all content; print `path:line: field: message` for each problem. Files unchanged since the
     index was last published are not read again (their problems are kept with the index)."""
-    from kb.publish.builder import previous_records
-    from kb.publish.changes import make_plan
+    from kb.publish.builder import check
 
     settings = _settings(content_dir=content_dir, index_dir=index_dir)
     root = Path(settings["CONTENT_DIR"])
     if not root.is_dir():
         click.echo(f"{root}: content: content folder does not exist")
         sys.exit(1)
-    previous = previous_records(Path(settings["INDEX_DIR"]), root)
-    try:
-        plan = make_plan(root, previous)
-    finally:
-        if previous is not None:
-            previous.close()
+    plan = check(root, settings["INDEX_DIR"])
     issues = plan.issues()
     for issue in issues:
         click.echo(str(issue))

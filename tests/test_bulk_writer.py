@@ -1,5 +1,5 @@
-"""Full builds write with kb.search.bulk instead of Whoosh's SegmentWriter, and may stem in a helper
-process (kb.search.ahead): the index must be exactly the one Whoosh's own writer makes."""
+"""Full builds write with kb.search.bulk instead of Whoosh's SegmentWriter, and may analyse in a helper
+process (kb.publish.prepare, kb.search.ahead): the index must be exactly the one Whoosh's own writer makes."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,6 +10,7 @@ from whoosh import index as whoosh_index
 from whoosh.formats import Positions
 
 from kb.publish.changes import make_plan
+from kb.publish import prepare
 from kb.search import ahead, analysis, bulk, indexer
 from kb.search.bulk import BulkWriter
 
@@ -19,7 +20,7 @@ CORPUS = Path(__file__).parent / "relevance" / "corpus"  # 60-odd real write-ups
 @pytest.fixture(scope="module")
 def documents() -> list[dict[str, Any]]:
     plan = make_plan(CORPUS, None, full=True)
-    return [indexer.to_document(w.innovation, w.replications) for _, w in sorted(plan.writes.items())]
+    return [indexer.to_document(w.load(), w.replications) for _, w in sorted(plan.writes.items())]
 
 
 def contents(folder: Path) -> dict[str, Any]:
@@ -84,55 +85,53 @@ def test_bulk_writer_writes_what_whoosh_writes(documents, whoosh_built, tmp_path
     assert not (tmp_path / "MAIN.tmp").exists()  # runs removed
 
 
-def test_bulk_writer_with_analysis_helper_writes_the_same(documents, whoosh_built, tmp_path, monkeypatch):
-    monkeypatch.setattr(bulk, "AHEAD_BATCH", 4)  # as a big build does it, at this corpus's scale
-    monkeypatch.setattr(bulk, "AHEAD_DOCUMENTS", 12)
-    analysis._stems.clear()
-    ix = indexer.create(tmp_path)
-    writer = BulkWriter(ix, analyse_ahead=True)
-    helper = writer._helper
-    assert helper is not None
-    for document in documents:
-        writer.add_document(**document)
-    writer.commit()
-    ix.close()
-    assert writer._helper is None and helper._proc.returncode is not None  # stopped with the commit
-    assert contents(tmp_path) == whoosh_built
+def test_postings_made_in_the_helper_write_the_same_index(documents, whoosh_built, tmp_path, monkeypatch):
+    """A full build's helper (kb/publish/prepare.py) analyses the fields that need Sastrawi; the index is
+    the one Whoosh's own writer makes, also when the helper dies part-way (the build analyses the rest)."""
+    monkeypatch.setattr(prepare, "PREPARE_LEAD", 12)  # as a big build does it, at this corpus's scale
+    monkeypatch.setattr(prepare, "PREPARE_BATCH", 4)
+    here = prepare.Preparer()
+    expected = [here(here.texts(document)) for document in documents]
+    for kill in (None, 20):
+        analysis._stems.clear()
+        helper = prepare.start({}, CORPUS)
+        assert helper is not None
+        copies = [dict(document) for document in documents]
+        folder = tmp_path / f"kill-{kill}"
+        folder.mkdir()
+        ix = indexer.create(folder)
+        writer = BulkWriter(ix)
+        try:
+            for number, (item, document) in enumerate(prepare.prepare_all(helper, enumerate(copies))):
+                assert item == number and document is copies[number]
+                assert document["_postings"] == expected[number]
+                writer.add_document(**document)
+                if number == kill:
+                    helper._proc.kill()
+        finally:
+            helper.close()
+        writer.commit()
+        ix.close()
+        assert contents(folder) == whoosh_built
 
 
-def test_analysis_helper_sends_each_documents_postings(tmp_path):
-    analyzers = [analysis.IndonesianAnalyzer(True), analysis.IndonesianAnalyzer(False)]
+def test_the_helper_does_each_job_in_order(tmp_path):
     texts = [("Masyarakat memberdayakan kelompok-kelompok pengrajin.", "SIMPADU-PMI Jawa Timur"),
              ("Pelayanan perizinan terpadu; pelayanan cepat.", None)]
-    helper = ahead.start([a.stemming for a in analyzers])
+    helper = ahead.start({"analyse": ("kb.search.ahead:analyser", [True, False])})
     assert helper is not None
     try:
-        helper.send(10, texts)
-        helper.send(12, texts[:1])
-        found = {n: helper.postings(n) for n in (10, 11, 12)}
+        helper.send("analyse", 10, texts)
+        helper.send("analyse", 12, texts[:1])
+        found = {n: helper.result("analyse", n) for n in (10, 11, 12)}
     finally:
         helper.close()
+    analyse = ahead.analyser([True, False])
     for number, fields in zip((10, 11, 12), texts + texts[:1]):
-        expected = [ahead.field_postings(a, t, {}) if t is not None else [] for a, t in zip(analyzers, fields)]
-        assert found[number] == expected
+        assert found[number] == analyse(fields)
     assert found[10][0][1][:2] == ("daya", 1)  # "memberdayakan" stemmed in the stemmed field
     assert ("simpadupmi", 1) in [p[:2] for p in found[10][1]]  # and not in the other
-
-
-def test_build_goes_on_when_the_analysis_helper_dies(documents, whoosh_built, tmp_path, monkeypatch):
-    monkeypatch.setattr(bulk, "AHEAD_BATCH", 4)
-    monkeypatch.setattr(bulk, "AHEAD_DOCUMENTS", 12)
-    ix = indexer.create(tmp_path)
-    writer = BulkWriter(ix, analyse_ahead=True)
-    helper = writer._helper
-    assert helper is not None
-    helper._proc.kill()
-    for document in documents:
-        writer.add_document(**document)
-    writer.commit()
-    ix.close()
-    assert writer._helper is None and helper._proc.returncode is not None
-    assert contents(tmp_path) == whoosh_built
+    assert helper.result("analyse", 13) is None  # stopped: the caller does the work
 
 
 def test_bulk_writer_refuses_an_index_with_documents(documents, tmp_path):
@@ -172,3 +171,29 @@ def test_stem_cache_stays_bounded(monkeypatch):
         analysis.stem(f"pelayanan{'x' * (n % 7)}{n}")
     assert 0 < len(analysis._stems) <= 50
     assert analysis.stem("memberdayakan") == "daya"
+
+
+def test_files_read_by_the_helper_are_read_as_here(tmp_path, monkeypatch):
+    from kb.content.loader import load_awards, read_innovation
+
+    monkeypatch.setattr(prepare, "READ_CHUNK", 3)
+    _, keys = load_awards(CORPUS)
+    files = [(p.name, str(p), p.name) for p in sorted((CORPUS / "innovations").glob("*.md"))]
+
+    def here(path, shown):  # noqa: ANN001, ANN202
+        return read_innovation(Path(path), shown, keys, CORPUS)
+
+    expected = [here(path, shown) for _, path, shown in files]
+    for kill in (False, True):
+        helper = prepare.start(keys, CORPUS)
+        assert helper is not None
+        found = []
+        try:
+            for number, result in prepare.read_all(helper, files, here):
+                found.append((number, result))
+                if kill and number == 7:
+                    helper._proc.kill()
+        finally:
+            helper.close()
+        assert [n for n, _ in found] == list(range(len(files)))
+        assert [r for _, r in found] == expected

@@ -153,3 +153,162 @@ def test_award_holders_list_each_innovation_once_per_year(content_dir, tmp_path)
     assert dict(records.award_years("sinovik"))[2019] == 1
     assert len(records.with_award("sinovik", limit=1)) == 1
     records.close()
+
+
+# -- overlays: a generation's records as the changes over a full base file -----------------------------
+def snapshot(records: RecordsFile) -> dict:
+    """Everything pages, the API and the next publish can read from a records file."""
+    slugs = [slug for slug, _ in records.slugs_updated()]
+    sectors = [s for s, _ in records.sector_counts()]
+    awards = list(records.awards)
+    codes = [row["code"] for row in records.region_counts()]
+    meta = {k: v for k, v in records.summary().items() if k not in ("checked_at", "id", "base")}
+    return {
+        "slugs": slugs, "len": len(records), "meta": meta,
+        "records": {slug: (records.get(slug), records.body(slug), records.replication_count(slug),
+                           [r.slug for r in records.replicas_of(slug)], records.newer_version_problems(slug))
+                    for slug in slugs},
+        "counted": records.counted(slugs[::-1]),
+        "aliases": records.aliases(), "canonical": {a: records.canonical_slug(a.upper()) for a in records.aliases()},
+        "files": records.files(), "states": records.states(),
+        "problems": sorted(map(str, records.problems())), "file_problems": sorted(map(str, records.file_problems())),
+        "sectors": records.sector_counts(), "in_sector": {s: records.in_sector(s, limit=4) for s in sectors},
+        "award_counts": records.award_counts(),
+        "award_years": {a: records.award_years(a) for a in awards},
+        "with_award": {a: records.with_award(a) for a in awards},
+        "award_bodies": {a: records.award_body(a) for a in awards},
+        "regions": records.region_counts(),
+        "region_summaries": {c: records.region_summary(c, limit=3) for c in codes},
+        "newest": records.newest(5), "recent": records.recently_updated(5),
+        "recent_by": {s: records.recently_updated(3, sector=s) for s in sectors},
+        "most_replicated": records.most_replicated(3),
+        "sitemap_page": list(records.slugs_updated(limit=3, offset=2)),
+    }
+
+
+def current_records(index_dir: Path) -> RecordsFile:
+    return RecordsFile(store.current_generation(index_dir) / "records.sqlite")
+
+
+def edit_steps(root: Path):  # noqa: ANN201
+    """A sequence of edits an author makes; after each the incremental and the full publish must agree."""
+    yield lambda: write_innovation(root, "baru", title="Inovasi Baru", sectors=["kesehatan"], aliases=["baru-lama"])
+    yield lambda: write_innovation(root, "simpadu-pmi", title="SIMPADU-PMI Baru", aliases=["pmi-jatim"],
+                                   replications=[])
+    yield lambda: (root / "innovations" / "klinik-bumdesa.md").unlink()
+    yield lambda: (root / "innovations" / "simpadu-banyuwangi.md").write_text("---\ntitle: [rusak\n---\n",
+                                                                              encoding="utf-8")
+    yield lambda: write_innovation(root, "replika", title="Replika", region="Kabupaten Lamongan",
+                                   region_code="35.24", replicated_from="pmi-jatim")
+    yield lambda: write_innovation(root, "simpadu-banyuwangi", title="SIMPADU Banyuwangi", region="Kabupaten Banyuwangi",
+                                   region_code="35.10", year=2021, replicated_from="pmi-jatim")
+    yield lambda: write_innovation(root, "klinik-bumdesa", title="Klinik BUM Desa Lagi", aliases=["baru-lama"])
+
+
+def test_an_overlay_serves_exactly_what_a_full_rebuild_serves(content_dir, tmp_path):
+    """Each incremental publish writes an overlay over the first full records file; after every edit its
+    every reading equals that of a full rebuild of the same folder (which keeps the same stale records)."""
+    incremental, rebuilt = tmp_path / "inc", tmp_path / "full"
+    publish(content_dir, incremental)
+    publish(content_dir, rebuilt)
+    base = current_records(incremental).path
+    for step in edit_steps(content_dir):
+        step()
+        report = publish(content_dir, incremental)
+        publish(content_dir, rebuilt, rebuild=True)
+        assert report.records == "overlay"
+        folder = store.current_generation(incremental)
+        assert (folder / "records-base.sqlite").stat().st_ino == base.stat().st_ino  # linked, never copied
+        ours, theirs = current_records(incremental), current_records(rebuilt)
+        assert ours.is_overlay and not theirs.is_overlay
+        assert snapshot(ours) == snapshot(theirs)
+        ours.close()
+        theirs.close()
+
+
+def test_a_grown_overlay_is_compacted_into_a_full_file(content_dir, tmp_path):
+    from kb.publish import Publisher
+
+    index_dir = tmp_path / "idx"
+    publisher = Publisher(content_dir, index_dir, overlay_limit=2)
+    publisher.publish()
+    hows = []
+    for n, step in enumerate(edit_steps(content_dir)):
+        step()
+        hows.append(publisher.publish().records)
+        folder = store.current_generation(index_dir)
+        records = current_records(index_dir)
+        assert records.is_overlay == (hows[-1] == "overlay")
+        assert (folder / "records-base.sqlite").exists() == records.is_overlay
+        reference = tmp_path / f"ref{n}"
+        publish(content_dir, reference)  # from scratch: no stale records to keep, so compare the rest
+        fresh = current_records(reference)
+        mine, theirs = snapshot(records), snapshot(fresh)
+        stale = {slug for slug, state in records.states().items() if state[2]}
+        for key in ("slugs", "records", "states", "counted", "aliases", "canonical", "len", "in_sector", "newest",
+                    "recent", "recent_by", "sectors", "with_award", "regions", "region_summaries", "sitemap_page",
+                    "award_years", "award_counts", "most_replicated"):
+            if not stale:
+                assert mine[key] == theirs[key], key
+        assert mine["files"] == theirs["files"] and mine["problems"] == theirs["problems"]
+        records.close()
+        fresh.close()
+    assert "compacted" in hows and "overlay" in hows
+    assert hows.index("compacted") < len(hows) - 1  # an overlay over the compacted file follows it
+
+
+def test_an_overlay_without_its_base_is_unreadable(content_dir, tmp_path):
+    from kb.publish.records import readable
+
+    index_dir = tmp_path / "idx"
+    publish(content_dir, index_dir)
+    write_innovation(content_dir, "baru", title="Inovasi Baru")
+    publish(content_dir, index_dir)
+    folder = store.current_generation(index_dir)
+    assert readable(folder / "records.sqlite")
+    (folder / "records-base.sqlite").unlink()
+    assert not readable(folder / "records.sqlite")
+    assert publish(content_dir, index_dir).mode == "full"  # a generation it cannot read is rebuilt
+
+
+def test_a_full_build_that_spills_its_records_writes_the_same_generation(content_dir, tmp_path):
+    """Large full builds keep the records they read in a temporary file until written, not in memory."""
+    from kb.publish import Publisher
+
+    for slug in ("satu", "dua", "tiga"):
+        write_innovation(content_dir, slug, title=f"Inovasi {slug.title()}", replicated_from="simpadu")
+    spilled, kept = tmp_path / "spilled", tmp_path / "kept"
+    assert Publisher(content_dir, spilled, spill_from=0).publish().mode == "full"
+    assert Publisher(content_dir, kept, spill_from=10**9).publish().mode == "full"
+    ours, theirs = current_records(spilled), current_records(kept)
+    assert snapshot(ours) == snapshot(theirs) and len(ours) == 6
+    assert ours.replication_count("simpadu-pmi") == 4
+    ours.close()
+    theirs.close()
+
+
+def test_a_full_build_with_its_helper_process_writes_the_same_generation(tmp_path, monkeypatch):
+    """From `HELPER_FROM` files, a full build reads part of the files and prepares the records in a helper
+    process (kb/publish/prepare.py): the generation is the one the build writes alone."""
+    from kb.publish import prepare
+    from kb.search import SearchIndex
+
+    corpus = ROOT / "tests" / "relevance" / "corpus"
+    monkeypatch.setattr(prepare, "READ_CHUNK", 4)
+    monkeypatch.setattr(prepare, "HELPER_FROM", 10**9)
+    publish(corpus, tmp_path / "alone")
+    monkeypatch.setattr(prepare, "HELPER_FROM", 1)
+    publish(corpus, tmp_path / "helped")
+    alone, helped = current_records(tmp_path / "alone"), current_records(tmp_path / "helped")
+    assert snapshot(helped) == snapshot(alone) and len(helped) > 50
+    alone.close()
+    helped.close()
+    indexes = [SearchIndex(tmp_path / name) for name in ("alone", "helped")]
+    try:
+        for query in ("air bersih", "desa", "pelayanan kesehatan ibu", "beasiswa"):
+            first, second = (index.search(query) for index in indexes)
+            assert [(h.slug, h.score) for h in first.hits] == [(h.slug, h.score) for h in second.hits]
+            assert first.total == second.total > 0
+    finally:
+        for index in indexes:
+            index.close()

@@ -171,3 +171,20 @@ def test_one_index_for_concurrent_first_corrections(vocabulary):
         t.join()
     assert [got[i] for i in range(len(queries))] == expected
     assert all(expected)
+
+
+def test_a_vocabulary_indexed_in_parts_corrects_as_one(vocabulary):
+    """Segments' words are indexed once per process and shared by generations (`parts`): the corrections
+    are those of the whole vocabulary indexed at once."""
+    freq, stems = vocabulary
+    words = sorted(freq)
+    parts = [(("test-part", n), set(words[n::3])) for n in range(2)]  # the third third: "the rest"
+    whole, parted = Speller(freq, stems), Speller(freq, stems, parts)
+    rng = random.Random(17)
+    sample = sorted(w for w in freq if w.isalpha() and len(w) >= 4)
+    queries = [edit(rng, w) for w in rng.sample(sample, 60)] + [edit(rng, edit(rng, w)) for w in rng.sample(sample, 60)]
+    assert [parted.correct_word(q) for q in queries] == [whole.correct_word(q) for q in queries]
+    assert sum(1 for q in queries if whole.correct_word(q)) > 60
+    again = Speller(freq, stems, parts)
+    again.correct_word("pelayanann")
+    assert again._indexes[:2] == parted._indexes[:2]  # the parts' indexes were built once, then shared

@@ -5,8 +5,9 @@ owner that calls it on every change, `LiveGenerations` is how readers find the c
 """
 from __future__ import annotations
 
-from kb.publish.builder import ContentMissing, PublishReport, publish
+from kb.publish.builder import ContentMissing, Publisher, PublishReport, publish
 from kb.publish.generation import Generation, LiveGenerations, Unavailable
 from kb.publish.sync import Syncer
 
-__all__ = ["ContentMissing", "Generation", "LiveGenerations", "PublishReport", "Syncer", "Unavailable", "publish"]
+__all__ = ["ContentMissing", "Generation", "LiveGenerations", "PublishReport", "Publisher", "Syncer", "Unavailable",
+           "publish"]

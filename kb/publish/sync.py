@@ -3,8 +3,12 @@
 There is exactly one per index folder. `python3 run.py` (serve) runs it in a thread next to the web server;
 a gunicorn deployment runs `python3 run.py sync` once, next to the workers, and the workers only read.
 `Syncer.start()` publishes what changed since the last generation (a full build the first time), then
-watches the folder (inotify through watchdog, with a slow poll as a safety net; plain polling where
-notifications are unavailable) and publishes every change; `stop()` ends the watcher and the thread.
+watches the folder (inotify through watchdog) and publishes every change; `stop()` ends the watcher and the
+thread. Between publishes it keeps what the current generation holds in memory (kb.publish.builder.
+Publisher), and a publish after a notification looks only at the paths the watcher reported. Notifications
+can be lost (a full inotify queue, a file changed through a hard link elsewhere, some network file systems),
+so every `interval` x 60 seconds a publish compares every file (the safety scan); where notifications are
+unavailable, every publish does, every `interval` seconds.
 It also repairs: a deleted index is rebuilt, and a repair request left by a reader that found the current
 generation unreadable (kb.publish.generation) leads to a check and, if needed, a full rebuild.
 
@@ -23,7 +27,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from kb.publish.builder import ContentMissing, PublishReport, publish
+from kb.publish.builder import ContentMissing, Publisher, PublishReport
+from kb.publish.changes import relative
 from kb.publish.generation import CHECKED, REPAIR_REQUEST, Generation, Unavailable
 from kb.search import store
 
@@ -46,6 +51,9 @@ class Syncer:
         self.index_dir = Path(index_dir)
         self.interval = interval
         self.last_report: PublishReport | None = None
+        self.publisher = Publisher(self.content_dir, self.index_dir)
+        self._dirty: set[str] | None = None  # paths reported since the last publish; None: compare every file
+        self._dirty_lock = threading.Lock()
         self._stop = threading.Event()
         self._changed = threading.Event()
         self._thread: threading.Thread | None = None
@@ -91,10 +99,13 @@ class Syncer:
         return 0
 
     # -- the work ---------------------------------------------------------------------------------
-    def sync_once(self, rebuild: bool = False) -> PublishReport | None:
-        """Publish what changed now (the caller must own the lock, or be a one-off command)."""
+    def sync_once(self, rebuild: bool = False, scan: bool = True) -> PublishReport | None:
+        """Publish what changed now (the caller must own the lock, or be a one-off command). `scan` False:
+        look only at the paths the watcher reported since the last publish, if it reported them all."""
+        with self._dirty_lock:
+            paths, self._dirty = self._dirty, set()
         try:
-            report = publish(self.content_dir, self.index_dir, rebuild=rebuild)
+            report = self.publisher.publish(rebuild=rebuild, changed=None if scan else paths)
         except ContentMissing as exc:
             log.error("%s", exc)
             return None
@@ -109,11 +120,11 @@ class Syncer:
             if not self._acquire(first_done):
                 return
             self.owner.set()
+            notified = self.interval > 0 and self._start_observer()  # before the first publish: no change missed
             self._safely(self._repair_or_sync)
             first_done.set()
             if self.interval <= 0:
                 return
-            notified = self._start_observer()
             poll = self.interval * NOTIFIED_POLL_FACTOR if notified else self.interval
             next_poll = time.monotonic() + poll
             while not self._stop.is_set():
@@ -127,8 +138,10 @@ class Syncer:
                 if self._changed.is_set():
                     self._stop.wait(DEBOUNCE_S)
                     self._changed.clear()
-                self._safely(self._repair_or_sync)
-                next_poll = time.monotonic() + poll
+                scan = not notified or time.monotonic() >= next_poll
+                self._safely(lambda: self._repair_or_sync(scan))
+                if scan:
+                    next_poll = time.monotonic() + poll
         finally:
             first_done.set()
             self.owner.clear()
@@ -142,14 +155,25 @@ class Syncer:
     def _repair_requested(self) -> bool:
         return (self.index_dir / REPAIR_REQUEST).exists()
 
-    def _repair_or_sync(self) -> None:
+    def _repair_or_sync(self, scan: bool = True) -> None:
         rebuild = False
         if self._repair_requested():
             (self.index_dir / REPAIR_REQUEST).unlink(missing_ok=True)
             rebuild = not _generation_readable(self.index_dir)
             if rebuild:
                 log.warning("the current index generation is unreadable: rebuilding it")
-        self.sync_once(rebuild=rebuild)
+        self.sync_once(rebuild=rebuild, scan=scan or rebuild)
+
+    def _note(self, path: str | None) -> None:
+        """A path the watcher reported (None: something only a full comparison can tell, e.g. a folder moved)."""
+        rel = relative(self.content_dir, path) if path is not None else None
+        with self._dirty_lock:
+            if self._dirty is not None:
+                if rel is None:
+                    self._dirty = None
+                else:
+                    self._dirty.add(rel)
+        self._changed.set()
 
     # -- the lock ---------------------------------------------------------------------------------
     def _acquire(self, first_done: threading.Event) -> bool:
@@ -188,14 +212,21 @@ class Syncer:
             from watchdog.observers import Observer
         except ImportError:
             return False
-        changed = self._changed
+        note = self._note
 
         class _Handler(FileSystemEventHandler):
             def on_any_event(self, event) -> None:  # noqa: ANN001
                 if _in_git_dir(event.src_path) and _in_git_dir(getattr(event, "dest_path", "") or event.src_path):
                     return  # a content repository's own files (drafts saved in the browser): not content
-                if not event.is_directory or event.event_type in ("created", "deleted", "moved"):
-                    changed.set()
+                if event.event_type in ("opened", "closed_no_write"):
+                    return  # a file read (the publish itself reads them), not changed
+                if event.is_directory:
+                    if event.event_type in ("created", "deleted", "moved"):
+                        note(None)  # a whole folder's files came or went
+                    return
+                note(event.src_path)
+                if getattr(event, "dest_path", ""):
+                    note(event.dest_path)
 
         try:
             observer = Observer()

@@ -1,17 +1,17 @@
-"""Analysing ahead of a full build in a second process.
+"""A helper process for full builds: work that needs nothing but its input, done in a second process while
+the building process does the rest.
 
-Analysis is the part of indexing that needs nothing but the text, and the slowest part of it is Sastrawi
-(~0.1 ms a word; a realistic catalogue has about 200 000 distinct words in 10 000 write-ups). So a helper
-process analyses the ranked text fields of the documents a full build will index next - words, stems,
-positions, encoded as Whoosh's Positions format stores them - and sends the postings back; the building
-process meanwhile does everything else (stored fields, the records file, writing postings).
+The slowest part of indexing is analysis, and the slowest part of that is Sastrawi (~0.1 ms a word; a
+realistic catalogue has about 200 000 distinct words in 10 000 write-ups); reading and checking the files
+and serialising the records need nothing but the file or the record either. A full build gives such work
+to a helper by job (kb.publish.prepare defines the jobs: reading files, preparing records) and meanwhile
+writes the index and the records file itself.
 
-The building process waits for the helper's result when it is not there yet rather than analysing the
-document itself: each process would then stem the new words of its own documents, and the words of a
-catalogue would be stemmed twice. On a busy machine where the two processes share one core, the build
-costs the pipes' work more than alone (a few per cent); with a core free, the analysis is off the
-building process's path. If the helper dies, hangs or cannot start, the build analyses everything
-itself: the index is the same either way.
+The caller sends numbered batches of items and takes each item's result in order, waiting when it is not
+there yet rather than doing the work itself: each process would then do part of the same work (stem the
+new words of its own documents: the words of a catalogue would be stemmed twice). If the helper dies,
+hangs or cannot start, `result` says so (None) and the caller does the rest itself: the results are the
+same either way.
 
 The helper is a plain subprocess running `main` below: not a fork (the sync owner runs in a thread of the
 web server) and not multiprocessing's spawn (which re-runs the parent's main script). Two threads move
@@ -19,6 +19,7 @@ pickled batches over its pipes so that the build never waits on them.
 """
 from __future__ import annotations
 
+import importlib
 import logging
 import pickle
 import queue
@@ -26,8 +27,9 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from whoosh.formats import Positions
 
@@ -41,7 +43,7 @@ PATIENCE = 120.0
 _ENCODE = Positions().encode  # the encoding does not depend on the field's boost
 
 Postings = list[tuple[str, int, bytes]]  # (term, frequency, encoded positions) of one field
-Texts = tuple[str | None, ...]  # one document's analysed fields, in the order the helper was given
+Jobs = dict[str, tuple[str, Any]]  # job name -> ("module:function", setup): function(setup) does one item
 
 
 def field_postings(analyzer: IndonesianAnalyzer, text: str, singles: dict[int, bytes]) -> Postings:
@@ -59,49 +61,60 @@ def field_postings(analyzer: IndonesianAnalyzer, text: str, singles: dict[int, b
     return out
 
 
-class Ahead:
-    """The helper process: `send` it batches of documents' texts, then take each document's `postings`
-    in the order sent."""
+def analyser(stemming: list[bool]) -> Callable[[tuple[str | None, ...]], list[Postings]]:
+    """A job: one document's texts (None: no such field) -> each field's postings, with these analyzers."""
+    analyzers = [IndonesianAnalyzer(s) for s in stemming]
+    singles: dict[int, bytes] = {}
+    return lambda texts: [field_postings(a, t, singles) if t is not None else [] for a, t in zip(analyzers, texts)]
 
-    def __init__(self, stemming: list[bool]) -> None:
+
+class Helper:
+    """The helper process: `send` it batches of items for a job, then take each item's `result`."""
+
+    def __init__(self, jobs: Jobs) -> None:
         self._proc = subprocess.Popen([sys.executable, "-c", "from kb.search.ahead import main; main()"],
                                       cwd=_ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         self._outbox: queue.SimpleQueue[object] = queue.SimpleQueue()
-        self._inbox: queue.SimpleQueue[tuple[int, list[list[Postings]]]] = queue.SimpleQueue()
-        self._received: dict[int, list[Postings]] = {}
+        self._inbox: queue.SimpleQueue[tuple[str, int, list]] = queue.SimpleQueue()
+        self._received: dict[tuple[str, int], object] = {}
+        self.failed = False
         self._threads = [threading.Thread(target=self._send, name="kb-ahead-send", daemon=True),
                          threading.Thread(target=self._receive, name="kb-ahead-receive", daemon=True)]
         for thread in self._threads:
             thread.start()
-        self._outbox.put(stemming)
+        self._outbox.put(jobs)
 
-    def send(self, first: int, documents: list[Texts]) -> None:
-        """Analyse these documents, numbered from `first`."""
-        self._outbox.put((first, documents))
+    def send(self, job: str, first: int, items: list) -> None:
+        """Do `job` for these items, numbered from `first`."""
+        if not self.failed:
+            self._outbox.put((job, first, items))
 
-    def postings(self, number: int) -> list[Postings] | None:
-        """The postings of document `number`'s fields, waiting for them if need be; None when the helper
-        has failed (it is stopped: analyse here from now on)."""
-        found = self._received.pop(number, None)
+    def result(self, job: str, number: int) -> Any | None:
+        """The result for item `number` of `job`, waiting for it if need be (results for earlier items not
+        taken are dropped); None when the helper has failed (it is stopped: do the work here from now on)."""
+        if self.failed:
+            return None
+        found = self._received.pop((job, number), None)
         last_answer = time.monotonic()
         while found is None:
             try:
-                first, documents = self._inbox.get(timeout=0.5)
+                done, first, results = self._inbox.get(timeout=0.5)
             except queue.Empty:
                 if self._proc.poll() is not None or time.monotonic() - last_answer > PATIENCE:
-                    log.warning("analysis helper stopped answering; analysing in the building process")
+                    log.warning("the build's helper process stopped answering; going on without it")
                     self.close()
                     return None
                 continue
             last_answer = time.monotonic()
-            for n, fields in enumerate(documents, first):
-                if n >= number:
-                    self._received[n] = fields
-            found = self._received.pop(number, None)
+            for n, value in enumerate(results, first):
+                if done != job or n >= number:
+                    self._received[done, n] = value
+            found = self._received.pop((job, number), None)
         return found
 
     def close(self) -> None:
         """Stop the helper (what it has not sent back is not needed any more)."""
+        self.failed = True
         self._outbox.put(None)
         if self._proc.poll() is None:
             self._proc.kill()
@@ -133,29 +146,29 @@ class Ahead:
             pass
 
 
-def start(stemming: list[bool]) -> Ahead | None:
-    """A helper analysing fields with these analyzers (stemming or not), or None where no process can be
-    started (the build then analyses everything itself)."""
+def start(jobs: Jobs) -> Helper | None:
+    """A helper that can do these jobs, or None where no process can be started (the build then does
+    everything itself)."""
     if not sys.executable:  # an embedded interpreter: nothing to start
         return None
     try:
-        return Ahead(stemming)
+        return Helper(jobs)
     except OSError as exc:
-        log.warning("no analysis helper (%s); analysing in the building process", exc)
+        log.warning("no helper process for the build (%s); doing everything in the building process", exc)
         return None
 
 
 def main() -> None:
-    """The helper: read the analyzers, then batches of documents; write back each document's postings."""
+    """The helper: read the jobs, then batches of items; write back each batch's results."""
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
-    analyzers = [IndonesianAnalyzer(stemming) for stemming in pickle.load(stdin)]
-    singles: dict[int, bytes] = {}
+    jobs = {}
+    for name, (where, setup) in pickle.load(stdin).items():
+        module, _, function = where.partition(":")
+        jobs[name] = getattr(importlib.import_module(module), function)(setup)
     while True:
         try:
-            first, documents = pickle.load(stdin)
+            job, first, items = pickle.load(stdin)
         except EOFError:
             return
-        out = [[field_postings(a, t, singles) if t is not None else [] for a, t in zip(analyzers, texts)]
-               for texts in documents]
-        pickle.dump((first, out), stdout, pickle.HIGHEST_PROTOCOL)
+        pickle.dump((job, first, [jobs[job](item) for item in items]), stdout, pickle.HIGHEST_PROTOCOL)
         stdout.flush()

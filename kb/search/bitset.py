@@ -6,18 +6,11 @@ from collections.abc import Iterable
 
 import numpy as np
 
-_BYTE_BITS = [[bit for bit in range(8) if byte >> bit & 1] for byte in range(256)]
-
 
 def from_ids(ids: Iterable[int]) -> int:
     """The bitset of these document numbers."""
-    ids = list(ids)
-    if not ids:
-        return 0
-    buffer = bytearray(max(ids) // 8 + 1)
-    for docnum in ids:
-        buffer[docnum >> 3] |= 1 << (docnum & 7)
-    return int.from_bytes(buffer, "little")
+    found = np.fromiter(ids, np.int64)
+    return from_array(found, int(found.max()) + 1) if len(found) else 0
 
 
 def from_array(ids: np.ndarray, size: int) -> int:
@@ -35,11 +28,11 @@ def to_mask(bits: int, size: int) -> np.ndarray:
 
 def to_ids(bits: int) -> list[int]:
     """The document numbers in a bitset, ascending."""
-    out: list[int] = []
+    return to_array(bits).tolist()
+
+
+def to_array(bits: int) -> np.ndarray:
+    """The document numbers in a bitset, ascending, as a NumPy array."""
     if bits <= 0:
-        return out
-    for index, byte in enumerate(bits.to_bytes((bits.bit_length() + 7) // 8, "little")):
-        if byte:
-            base = index << 3
-            out.extend(base + bit for bit in _BYTE_BITS[byte])
-    return out
+        return np.empty(0, np.int64)
+    return np.flatnonzero(to_mask(bits, bits.bit_length()))

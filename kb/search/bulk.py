@@ -8,8 +8,8 @@ at a time through a heap. Here postings are grouped by term as they arrive inste
 document number order, so each term's postings are already in order: a full buffer is spilled as one
 record per term (sorted terms, not sorted postings), and runs are merged term by term. The ranked text
 fields are analysed through `IndonesianAnalyzer.positions` (no Token object per word) - those that need
-Sastrawi optionally in a helper process (kb/search/ahead.py) - and document lengths come from memory
-rather than from reading the new segment's length column back for every posting.
+Sastrawi may come analysed already, from a helper process (kb/publish/prepare.py) - and document lengths
+come from memory rather than from reading the new segment's length column back for every posting.
 
 The segment is the one `SegmentWriter` writes: the same codec writes the same terms, postings, weights,
 positions, lengths and stored fields (tests/test_bulk_writer.py compares the two posting by posting).
@@ -21,7 +21,6 @@ from __future__ import annotations
 import heapq
 import pickle
 from array import array
-from collections import deque
 from collections.abc import Iterator
 from typing import Any
 
@@ -37,26 +36,25 @@ from kb.search.analysis import IndonesianAnalyzer
 # measured (resident memory just before a spill) on a realistic 10 000-document corpus.
 _POSTING_BYTES = 26
 _TERM_BYTES = 64
-# With an analysis helper: documents sent to it per batch, and how far indexing trails what was sent (it
-# needs a head start: the first documents are nearly all new words to stem).
-AHEAD_BATCH = 64
-AHEAD_DOCUMENTS = 1024
-
 Run = Iterator[tuple[str, bytes, list]]
+
+
+def helper_fields(schema: Any) -> list[str]:
+    """The fields whose postings a build may make elsewhere (kb.publish.prepare, in a helper process) and
+    pass in with the document as `_postings`: the ranked text fields that need Sastrawi."""
+    return [name for name, field in schema.items() if _positions_field(field) and field.analyzer.stemming]
 
 
 class BulkWriter(SegmentWriter):
     """A `SegmentWriter` for adding documents to a new, empty index (no updates, deletions or merges:
     there is nothing to update, and Whoosh's merge policy, finding no segment, merges nothing).
 
-    `analyse_ahead`: analyse the ranked text fields in a helper process (kb/search/ahead.py); documents
-    are then indexed `AHEAD_DOCUMENTS` documents after they are added (the rest by `commit`), in the order
-    added."""
+    A document may come with `_postings`: {field: postings} of `helper_fields`, made by
+    `ahead.field_postings` elsewhere (the same postings this writer would make)."""
 
-    def __init__(self, ix: Any, limitmb: float = 64, analyse_ahead: bool = False) -> None:
+    def __init__(self, ix: Any, limitmb: float = 64) -> None:
         super().__init__(ix, limitmb=1)  # Whoosh's own pool stays empty
         self.buffer = TermBuffer(self._tempstorage, limitmb)
-        self._helper: ahead.Ahead | None = None
         if self.segments:
             self.cancel()
             raise ValueError("BulkWriter writes a new index only; this one already has documents")
@@ -65,52 +63,12 @@ class BulkWriter(SegmentWriter):
         self._singles: dict[int, bytes] = {}  # encodings of lone positions made here
         self._interned: dict[bytes, bytes] = {}  # one object per distinct lone-position encoding
         # Fields analysed with `ahead.field_postings`; every other one goes through Whoosh's `field.index`.
-        # The helper takes those that need Sastrawi (the build waits for it; the others are short).
         self._fast = [name for name, field in self.schema.items() if _positions_field(field)]
-        self._ahead = [name for name in self._fast if self.schema[name].analyzer.stemming]
-        self._held: deque[dict[str, Any]] = deque()  # added, not yet indexed
-        self._unsent: list[ahead.Texts] = []  # added since the last batch sent to the helper
-        if analyse_ahead:
-            self._helper = ahead.start([True] * len(self._ahead))
 
     def add_document(self, **fields: Any) -> None:
-        """Index a document (with an analysis helper: once `AHEAD_DOCUMENTS` more have been added)."""
+        """Index a document."""
         self._check_state()
-        if self._helper is None and not self._held:
-            self._index(fields)
-            return
-        self._held.append(fields)
-        if self._helper is not None:
-            self._unsent.append(tuple(v if isinstance(v := fields.get(name), str) else None for name in self._ahead))
-            if len(self._unsent) == AHEAD_BATCH:
-                self._send()
-        # in the order added, also once a failed helper has stopped
-        while len(self._held) > (AHEAD_DOCUMENTS if self._helper is not None else 0):
-            self._index(self._held.popleft())
-
-    def commit(self, *args: Any, **kwargs: Any) -> None:
-        self._check_state()
-        try:
-            self._send()
-            while self._held:
-                self._index(self._held.popleft())
-        finally:
-            self._stop_helper()
-        super().commit(*args, **kwargs)
-
-    def cancel(self) -> None:
-        self._stop_helper()
-        super().cancel()
-
-    def _send(self) -> None:
-        if self._helper is not None and self._unsent:
-            self._helper.send(self.docnum + len(self._held) - len(self._unsent), self._unsent)
-        self._unsent = []
-
-    def _stop_helper(self) -> None:
-        helper, self._helper = self._helper, None
-        if helper is not None:
-            helper.close()
+        self._index(fields)
 
     def _index(self, fields: dict[str, Any]) -> None:
         """As `SegmentWriter.add_document` (the same steps in the same order), with postings going to the
@@ -120,7 +78,7 @@ class BulkWriter(SegmentWriter):
         schema = self.schema
         docnum = self.docnum
         add_term = self.buffer.add
-        analysed = self._analysed_fields(docnum, fields)
+        analysed = self._analysed_fields(fields)
 
         docboost = self._doc_boost(fields)
         fieldnames = sorted([name for name in fields if not name.startswith("_")])
@@ -160,20 +118,14 @@ class BulkWriter(SegmentWriter):
                 column.append(0)
         self.buffer.maybe_spill()
 
-    def _analysed_fields(self, docnum: int, fields: dict[str, Any]) -> dict[str, ahead.Postings]:
-        """The postings of this document's ranked text fields: from the helper, or made here."""
-        found = None
-        if self._helper is not None:
-            found = self._helper.postings(docnum)
-            if found is None:  # the helper failed and stopped
-                self._helper = None
-        if found is not None:
-            found = dict(zip(self._ahead, found))
+    def _analysed_fields(self, fields: dict[str, Any]) -> dict[str, ahead.Postings]:
+        """The postings of this document's ranked text fields: as given (`_postings`), or made here."""
+        given = fields.get("_postings") or {}
         out = {}
         for name in self._fast:
             value = fields.get(name)
-            if found is not None and name in found and isinstance(value, str):
-                out[name] = found[name]
+            if name in given and isinstance(value, str):
+                out[name] = given[name]
             elif isinstance(value, str):
                 out[name] = ahead.field_postings(self.schema[name].analyzer, value, self._singles)
             elif value is not None:  # pre-tokenised: Whoosh's own path, which gives the same postings

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from kb.content.fields import FacetNames
-from kb.search import bitset
+from kb.search import bitset, columns
+from kb.search.scoring import segment_postings
 
 FACETS = FacetNames()  # in sidebar order; declared in the schema table (kb/content/schema.py)
 
@@ -44,14 +45,18 @@ class FacetTable:
     @classmethod
     def from_reader(cls, reader, fieldname: str = "facet") -> FacetTable:  # noqa: ANN001
         """Read the "name=value" terms of the facet field: one bitset per facet value."""
-        all_docs = bitset.from_ids(reader.all_doc_ids())
+        size = reader.doc_count_all()
+        all_docs = bitset.from_array(columns.live(reader), size)
+        found: dict[str, list[np.ndarray]] = {}
+        for terms, offset in columns.per_segment(reader, "facets:" + fieldname, lambda leaf: _terms(leaf, fieldname)):
+            for text, ids in terms.items():
+                found.setdefault(text, []).append(ids + offset)
         postings: dict[str, dict[str, int]] = {}
-        for term in reader.lexicon(fieldname):
-            text = term.decode("utf-8") if isinstance(term, bytes) else term
+        for text in sorted(found):
             name, _, value = text.partition("=")
-            ids = reader.postings(fieldname, text).all_ids()
-            postings.setdefault(name, {})[value] = bitset.from_ids(ids) & all_docs  # drop deleted documents
-        return cls(postings, all_docs, reader.doc_count_all())
+            ids = np.concatenate(found[text])
+            postings.setdefault(name, {})[value] = bitset.from_array(ids, size) & all_docs  # drop deleted documents
+        return cls(postings, all_docs, size)
 
     def allowed(self, filters: Mapping[str, list[str]], skip: str | None = None) -> int | None:
         """Docs passing every filter except `skip`; None when nothing filters."""
@@ -103,6 +108,15 @@ class FacetTable:
         return out
 
 
+def _terms(leaf, fieldname: str) -> dict[str, np.ndarray]:  # noqa: ANN001
+    """term -> document numbers (deleted ones included) of every term of a field in one segment."""
+    out = {}
+    for term in leaf.lexicon(fieldname):
+        text = term.decode("utf-8") if isinstance(term, bytes) else term
+        out[text] = segment_postings(leaf, fieldname, text)
+    return out
+
+
 BY_VALUE = ("year", "award_year")  # listed newest first rather than most frequent first
 SMALL_FACET = 24  # up to this many values, one bitset AND per value is as fast as a bincount
 
@@ -111,7 +125,7 @@ def _single_valued_codes(sets: list[int], size: int) -> np.ndarray | None:
     """Per document: 1 + the index of the set holding it (0: none); None if some document is in two."""
     codes = np.zeros(size, np.int32)
     for index, bits in enumerate(sets, 1):
-        ids = np.asarray(bitset.to_ids(bits), np.int64)
+        ids = bitset.to_array(bits)
         if len(ids) and codes[ids].any():
             return None
         codes[ids] = index

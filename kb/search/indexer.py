@@ -76,15 +76,9 @@ def create(folder: Path) -> Any:
     return whoosh_index.create_in(str(folder), get_schema())
 
 
-# From this many documents on, a full build analyses in a helper process (kb/search/ahead.py): below it,
-# starting the process costs more than it saves.
-AHEAD_FROM = 2000
-
-
-def bulk_writer(ix: Any, documents: int) -> BulkWriter:
-    """The writer for a full build of about `documents` documents into the new, empty index `ix` (one
-    segment, as Whoosh would write it)."""
-    return BulkWriter(ix, limitmb=BULK_LIMIT_MB, analyse_ahead=documents >= AHEAD_FROM)
+def bulk_writer(ix: Any) -> BulkWriter:
+    """The writer for a full build into the new, empty index `ix` (one segment, as Whoosh would write it)."""
+    return BulkWriter(ix, limitmb=BULK_LIMIT_MB)
 
 
 SEGMENT_SPELLING = "spelling-{}.json"  # one per Whoosh segment: as immutable as the segment itself
@@ -107,30 +101,23 @@ def link_from(source: Path, folder: Path) -> Any:
 
 def write_spelling(ix: Any, folder: Path) -> None:
     """The spelling vocabulary of the index as committed, next to it (readers load it instead of walking
-    the term dictionary). Made from the whole new index every time, segment by segment: a segment never
-    changes once written, so its vocabulary (kept beside it, and linked into the next generation with it)
-    is provably the same; only new segments are read. Frequencies are summed over segments, as Whoosh's
-    own multi-segment reader does."""
-    freq: dict[str, int] = {}
-    stems: set[str] = set()
-    live: set[str] = set()
+    the term dictionary): one file per segment, and `spelling.json` naming the segments' files. A segment
+    never changes once written, so its vocabulary (kept beside it, and linked into the next generation with
+    it) is provably the same; only new segments are read. Readers sum the segments' frequencies, as
+    Whoosh's own multi-segment reader does (`read_spelling`). Nothing is merged here: at 100 000 write-ups
+    merging and writing the whole vocabulary cost most of a second of every publish."""
+    parts = []
     with ix.reader() as reader:
         for leaf, _ in reader.leaf_readers():
             part = folder / SEGMENT_SPELLING.format(leaf.segment().segment_id())
-            live.add(part.name)
-            try:
-                data = json.loads(part.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
+            parts.append(part.name)
+            if not part.is_file():
                 words, roots = spelling.vocabulary(leaf)
-                data = {"freq": words, "stems": sorted(roots)}
-                _write_json(part, data)
-            for word, count in data["freq"].items():
-                freq[word] = freq.get(word, 0) + count
-            stems.update(data["stems"])
+                _write_json(part, {"freq": words, "stems": sorted(roots)})
     for stale in folder.glob(SEGMENT_SPELLING.format("*")):  # segments merged away
-        if stale.name not in live:
+        if stale.name not in parts:
             stale.unlink()
-    _write_json(folder / SPELLING_FILE, {"freq": freq, "stems": sorted(stems)})
+    _write_json(folder / SPELLING_FILE, {"segments": parts})
 
 
 def _write_json(path: Path, data: Any) -> None:
@@ -140,8 +127,43 @@ def _write_json(path: Path, data: Any) -> None:
 
 
 def read_spelling(folder: Path) -> tuple[dict[str, int], set[str]] | None:
+    """The generation's spelling vocabulary: word -> frequency summed over its segments, and the stems
+    (None when a file is missing or damaged: the caller reads the index itself)."""
+    found = read_spelling_parts(folder)
+    return None if found is None else (found[0], found[1])
+
+
+def read_spelling_parts(folder: Path) -> tuple[dict[str, int], set[str], list[tuple[tuple, dict[str, int]]]] | None:
+    """`read_spelling`, and (key, words) of each segment: what the same segment holds in any generation
+    (a `Speller` indexes each once per process)."""
     try:
-        data = json.loads((folder / SPELLING_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        parts = json.loads((folder / SPELLING_FILE).read_text(encoding="utf-8"))["segments"]
+        loaded = [_segment_spelling(folder / name) for name in parts]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
-    return data["freq"], set(data["stems"])
+    loaded.sort(key=lambda part: len(part[1]), reverse=True)  # the small ones are added to a copy of the largest
+    freq: dict[str, int] = dict(loaded[0][1]) if loaded else {}
+    stems: set[str] = set(loaded[0][2]) if loaded else set()
+    for _, words, roots in loaded[1:]:
+        for word, count in words.items():
+            freq[word] = freq.get(word, 0) + count
+        stems.update(roots)
+    global _SPELLING_KEPT
+    _SPELLING_KEPT = {key: value for key, value in _SPELLING_KEPT.items() if key[0] in parts}
+    return freq, stems, [(key, words) for key, words, _ in loaded]
+
+
+_SPELLING_KEPT: dict[tuple, tuple[dict[str, int], frozenset[str]]] = {}  # segment file read last -> its words
+
+
+def _segment_spelling(path: Path) -> tuple[tuple, dict[str, int], frozenset[str]]:
+    """(key, words, stems) of one segment, read once per process: the file, like its segment, never changes
+    once written (it is linked from one generation into the next); its name, size and inode say it is the
+    same."""
+    st = path.stat()
+    key = (path.name, st.st_size, st.st_ino, st.st_mtime_ns)
+    found = _SPELLING_KEPT.get(key)
+    if found is None:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        found = _SPELLING_KEPT[key] = (data["freq"], frozenset(data["stems"]))
+    return key, found[0], found[1]

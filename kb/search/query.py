@@ -24,7 +24,7 @@ from markupsafe import Markup
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 
-from kb.search import acronyms, bitset, chat, english, ranking, store
+from kb.search import acronyms, bitset, chat, columns, english, ranking, store
 from kb.search import plan as query_plan
 from kb.search.frames import default_frames
 from kb.search.analysis import STOP_WORDS, split_words, stem
@@ -35,7 +35,7 @@ from kb.search.lexicon import Concept, Lexicon, default_lexicon
 from kb.search.schema import FIELD_BOOSTS
 from kb.search.scoring import Scorer, read_postings
 from kb.search.snippets import make_snippet
-from kb.search.indexer import read_spelling
+from kb.search.indexer import read_spelling_parts
 from kb.search.spelling import Speller, _distance
 from kb.search.spelling import vocabulary as spelling_vocabulary
 
@@ -199,13 +199,12 @@ class SearchIndex:
         reader = searcher.reader()
         facets = FacetTable.from_reader(reader)
         size = reader.doc_count_all()
-        years = np.fromiter((int(v or 0) for v in reader.column_reader("year")), np.int32, count=size)
-        replications = np.fromiter((int(v or 0) for v in reader.column_reader("replications")), np.int32,
-                                   count=size)
+        years = columns.numbers(reader, "year").astype(np.int32)
+        replications = columns.numbers(reader, "replications").astype(np.int32)
         titles = list(reader.column_reader("title_sort"))
         title_rank = np.empty(size, np.int32)
         title_rank[np.argsort(np.array(titles, dtype=object), kind="stable")] = np.arange(size, dtype=np.int32)
-        scorer = Scorer(reader, FIELD_BOOSTS, reader.all_doc_ids())
+        scorer = Scorer(reader, FIELD_BOOSTS, columns.live(reader))
         alive: dict[str, bool] = {}
 
         def live(term: str) -> bool:  # a pair counts while a live document spells it out
@@ -219,11 +218,11 @@ class SearchIndex:
 
     def _speller(self, reader: Any, folder: Path) -> Speller:
         """The generation's spelling vocabulary (written with it), plus lexicon and place words."""
-        found = read_spelling(folder)
-        freq, stems = found if found is not None else spelling_vocabulary(reader)
+        found = read_spelling_parts(folder)
+        freq, stems, parts = found if found is not None else (*spelling_vocabulary(reader), [])
         for word in self.lexicon.words | place_words():
             freq.setdefault(word, 0)  # lexicon and place words are valid even if no write-up uses them
-        return Speller(freq, stems)
+        return Speller(freq, stems, parts)
 
     def _close_locked(self) -> None:
         """Close files now (shutdown, tests): only when no other thread is searching."""

@@ -12,6 +12,9 @@ from collections import OrderedDict
 from collections.abc import Iterable
 
 import numpy as np
+from whoosh.matching.wrappers import FilterMatcher
+
+from kb.search import columns
 
 K1 = 1.2
 B = 0.75
@@ -21,40 +24,51 @@ B = 0.75
 CACHE_POSTINGS = 8_000_000
 
 
-def _leaf_postings(matcher) -> tuple[list[int], list[float]]:  # noqa: ANN001
-    """ids and weights of a Whoosh leaf matcher, a block at a time where the codec allows it."""
+def _leaf_postings(matcher, deleted: bool = False) -> tuple[np.ndarray, np.ndarray]:  # noqa: ANN001
+    """ids and weights of a Whoosh leaf matcher, a block at a time where the codec allows it. A segment
+    with deleted documents wraps its matchers in a filter that skips them one posting at a time: the
+    blocks underneath are read instead, and the deleted documents dropped at once (kept with `deleted`)."""
+    excluded = None
+    if isinstance(matcher, FilterMatcher) and matcher._exclude:
+        excluded, matcher = matcher._ids, matcher.child
     ids: list[int] = []
     weights: list[float] = []
     fast = all(hasattr(matcher, a) for a in ("_read_ids", "_read_weights", "_next_block", "_atend"))
     if fast:
+        # Whole blocks, from the first one the matcher is in (a filter may have stepped past deleted ones).
         while not matcher._atend:
             matcher._read_ids()
             matcher._read_weights()
             ids.extend(matcher._ids)
             weights.extend(matcher._weights)
             matcher._next_block()
-        return ids, weights
-    while matcher.is_active():  # any other codec: one posting at a time
-        ids.append(matcher.id())
-        weights.append(matcher.weight())
-        matcher.next()
-    return ids, weights
+    else:
+        while matcher.is_active():  # any other codec: one posting at a time
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
+            matcher.next()
+    found, tf = np.asarray(ids, np.int32), np.asarray(weights, np.float32)
+    if excluded and not deleted:
+        keep = ~np.isin(found, np.fromiter(excluded, np.int32, count=len(excluded)))
+        found, tf = found[keep], tf[keep]
+    return found, tf
+
+
+def segment_postings(leaf, fieldname: str, text: str) -> np.ndarray:  # noqa: ANN001
+    """The document numbers of one term in one segment, deleted documents included."""
+    return _leaf_postings(leaf.postings(fieldname, text), deleted=True)[0]
 
 
 def read_postings(reader, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:  # noqa: ANN001
-    """(document numbers, term frequencies) of one term, across all segments."""
+    """(document numbers, term frequencies) of one term, across all segments (live documents only)."""
     if (fieldname, text) not in reader:
         return np.empty(0, np.int32), np.empty(0, np.float32)
     matcher = reader.postings(fieldname, text)
     parts = list(zip(matcher.matchers, matcher.offsets, strict=True)) if hasattr(matcher, "offsets") \
         else [(matcher, 0)]
-    all_ids: list[int] = []
-    all_weights: list[float] = []
-    for leaf, offset in parts:
-        ids, weights = _leaf_postings(leaf)
-        all_ids.extend(i + offset for i in ids) if offset else all_ids.extend(ids)
-        all_weights.extend(weights)
-    return np.asarray(all_ids, np.int32), np.asarray(all_weights, np.float32)
+    found = [_leaf_postings(leaf) for leaf, _ in parts]
+    ids = np.concatenate([leaf_ids + offset for (leaf_ids, _), (_, offset) in zip(found, parts)])
+    return ids.astype(np.int32, copy=False), np.concatenate([tf for _, tf in found])
 
 
 class Scorer:
@@ -70,8 +84,7 @@ class Scorer:
         self.lengths: dict[str, np.ndarray] = {}
         self.average: dict[str, float] = {}
         for name in boosts:
-            lengths = np.fromiter((reader.doc_field_length(d, name, 0) for d in range(self.size)), np.float32,
-                                  count=self.size)
+            lengths = columns.lengths(reader, name)
             self.lengths[name] = lengths
             self.average[name] = float(lengths[self.live].mean()) if self.live.any() else 1.0
         self._cache: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
