@@ -353,3 +353,20 @@ def test_the_spelling_vocabulary_of_a_generation_is_that_of_its_index(content_di
             assert len(list(reader.leaf_readers())) > 1
             assert read_spelling(folder) == spelling.vocabulary(reader)
         ix.close()
+
+
+def test_an_empty_catalogue_publishes_and_serves_then_grows(tmp_path):
+    """A new content repository starts empty: publishing it must not fail (Whoosh's reader of an index
+    without documents has no segment and no columns), and the site answers every page."""
+    content, index = tmp_path / "content", tmp_path / "index"
+    (content / "innovations").mkdir(parents=True)
+    (content / "awards").mkdir()
+    assert publish(content, index).mode == "full"
+    client = create_app({"CONTENT_DIR": str(content), "INDEX_DIR": str(index)}).test_client()
+    for url in ["/", "/cari?q=sampah", "/cari?q=sampahh", "/api/v1/search?q=x", "/api/v1/stats", "/statistik",
+                "/replikasi", "/untuk/35.10", "/sitemap.xml", "/healthz"]:
+        assert client.get(url).status_code == 200, url
+    write_innovation(content, "bank-sampah", title="Bank Sampah Desa")
+    publish(content, index)
+    client = create_app({"CONTENT_DIR": str(content), "INDEX_DIR": str(index)}).test_client()
+    assert [r["slug"] for r in client.get("/api/v1/search?q=sampah").get_json()["results"]] == ["bank-sampah"]

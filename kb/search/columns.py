@@ -29,6 +29,9 @@ def per_segment(reader: Any, what: str, compute: Callable[[Any], T]) -> list[tup
     out, keys = [], set()
     for leaf, offset in reader.leaf_readers():
         segment = leaf.segment()
+        if segment is None:  # the reader of an index without documents: nothing to derive, never kept
+            out.append((compute(leaf), offset))
+            continue
         key = (what, segment.segment_id(), segment.doc_count_all())
         value = _SEGMENTS.get(key)
         if value is None:

@@ -109,6 +109,8 @@ def write_spelling(ix: Any, folder: Path) -> None:
     parts = []
     with ix.reader() as reader:
         for leaf, _ in reader.leaf_readers():
+            if leaf.segment() is None:  # an index without documents (an empty catalogue) has no segment
+                continue
             part = folder / SEGMENT_SPELLING.format(leaf.segment().segment_id())
             parts.append(part.name)
             if not part.is_file():

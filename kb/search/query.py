@@ -201,7 +201,7 @@ class SearchIndex:
         size = reader.doc_count_all()
         years = columns.numbers(reader, "year").astype(np.int32)
         replications = columns.numbers(reader, "replications").astype(np.int32)
-        titles = list(reader.column_reader("title_sort"))
+        titles = list(reader.column_reader("title_sort")) if size else []  # no documents: Whoosh has no column
         title_rank = np.empty(size, np.int32)
         title_rank[np.argsort(np.array(titles, dtype=object), kind="stable")] = np.arange(size, dtype=np.int32)
         scorer = Scorer(reader, FIELD_BOOSTS, columns.live(reader))
