@@ -11,7 +11,7 @@ from whoosh.formats import Positions
 
 from kb.publish.changes import make_plan
 from kb.publish import prepare
-from kb.search import ahead, analysis, bulk, indexer
+from kb.search import ahead, analysis, indexer
 from kb.search.bulk import BulkWriter
 
 CORPUS = Path(__file__).parent / "relevance" / "corpus"  # 60-odd real write-ups
