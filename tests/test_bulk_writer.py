@@ -11,7 +11,7 @@ from whoosh.formats import Positions
 
 from kb.publish.changes import make_plan
 from kb.publish import prepare
-from kb.search import ahead, analysis, bulk, indexer
+from kb.search import ahead, analysis, indexer
 from kb.search.bulk import BulkWriter
 
 CORPUS = Path(__file__).parent / "relevance" / "corpus"  # 60-odd real write-ups
@@ -85,27 +85,34 @@ def test_bulk_writer_writes_what_whoosh_writes(documents, whoosh_built, tmp_path
     assert not (tmp_path / "MAIN.tmp").exists()  # runs removed
 
 
-def test_postings_made_in_the_helper_write_the_same_index(documents, whoosh_built, tmp_path, monkeypatch):
-    """A full build's helper (kb/publish/prepare.py) analyses the fields that need Sastrawi; the index is
-    the one Whoosh's own writer makes, also when the helper dies part-way (the build analyses the rest)."""
+@pytest.fixture(scope="module")
+def records() -> list:
+    plan = make_plan(CORPUS, None, full=True)
+    return [(w.load(), w.replications) for _, w in sorted(plan.writes.items())]
+
+
+def test_texts_prepared_in_the_helper_write_the_same_index(records, whoosh_built, tmp_path, monkeypatch):
+    """A full build's helper (kb/publish/prepare.py) makes the bodies' plain texts and analyses the fields
+    that need Sastrawi; the index is the one Whoosh's own writer makes, also when the helper dies part-way
+    (the build prepares the rest)."""
     monkeypatch.setattr(prepare, "PREPARE_LEAD", 12)  # as a big build does it, at this corpus's scale
     monkeypatch.setattr(prepare, "PREPARE_BATCH", 4)
     here = prepare.Preparer()
-    expected = [here(here.texts(document)) for document in documents]
+    expected = [here(prepare.item(innovation)) for innovation, _ in records]
     for kill in (None, 20):
         analysis._stems.clear()
         helper = prepare.start({}, CORPUS)
         assert helper is not None
-        copies = [dict(document) for document in documents]
         folder = tmp_path / f"kill-{kill}"
         folder.mkdir()
         ix = indexer.create(folder)
         writer = BulkWriter(ix)
         try:
-            for number, (item, document) in enumerate(prepare.prepare_all(helper, enumerate(copies))):
-                assert item == number and document is copies[number]
-                assert document["_postings"] == expected[number]
-                writer.add_document(**document)
+            found = prepare.prepare_all(helper, ((count, innovation) for innovation, count in records))
+            for number, (count, innovation, prepared) in enumerate(found):
+                assert prepared == expected[number]
+                plain, background, postings = prepared
+                writer.add_document(**indexer.to_document(innovation, count, plain, background), _postings=postings)
                 if number == kill:
                     helper._proc.kill()
         finally:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kb import memory
+from kb.content.model import Innovation
 from kb.publish import prepare, records
 from kb.publish.changes import SPILL_FROM, Plan, Write, links_json, make_plan
 from kb.publish.state import Published
@@ -226,8 +227,10 @@ def _write(plan: Plan, ix, rw: records.RecordsWriter, progress: Progress | None)
             rw.remove(slug)
         total = len(plan.writes)
         if plan.full:  # with the helper that read part of the files, if the plan started one
-            for number, (write, document) in enumerate(prepare.prepare_all(plan.helper, _documents(plan, rw)), 1):
-                writer.add_document(**document)
+            for number, (write, innovation, (plain, background, postings)) in enumerate(
+                    prepare.prepare_all(plan.helper, _records(plan, rw)), 1):
+                writer.add_document(**indexer.to_document(innovation, write.replications, plain, background),
+                                    _postings=postings)
                 if progress:
                     progress(number, total)
         else:
@@ -245,12 +248,12 @@ def _write(plan: Plan, ix, rw: records.RecordsWriter, progress: Progress | None)
     _write_facts(plan, rw)
 
 
-def _documents(plan: Plan, rw: records.RecordsWriter) -> Iterator[tuple[Write, dict]]:
-    """The planned records of a full build in order, each written to the records file and made a document."""
+def _records(plan: Plan, rw: records.RecordsWriter) -> Iterator[tuple[Write, Innovation]]:
+    """The planned records of a full build in order, each written to the records file on the way."""
     for _, write in sorted(plan.writes.items()):
         innovation = write.load()
         rw.put(innovation, write.replications, links_json(write.links), write.stale)
-        yield write, indexer.to_document(innovation, write.replications)
+        yield write, innovation
 
 
 def _write_facts(plan: Plan, rw: records.RecordsWriter) -> None:

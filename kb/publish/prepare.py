@@ -1,14 +1,14 @@
 """A full build in two processes: a helper (kb.search.ahead) reads and checks part of the files while the
-build reads the rest, then analyses the ranked text fields that need Sastrawi (the slowest part of
-indexing: ~0.1 ms for each new word) ahead of the build, which meanwhile does everything else.
+build reads the rest, then prepares each record's ranked text for indexing - the body's plain text, and
+the postings of the fields that need Sastrawi (the slowest part of indexing) - while the build does
+everything else.
 
 Everything the helper does needs nothing but a file or a text, and gives what the building process would
 make itself (`Preparer` is the same in both); if the helper fails, the build does the rest alone. The
 split is measured (docs/performance.md, "Build speed"): Sastrawi keeps a cache of the words it stemmed, so
-each process stems the new words of what it analyses, and sharing the analysis stems words twice; the
-helper analyses all of it (~16 s of CPU at 10 000 write-ups, against ~19 s for the rest of adding the
-documents in the build). With more of each record sent to it (the plain text, the record's JSON) it was
-the slower side. Below `HELPER_FROM` files, starting a process costs more than it saves.
+one process must stem all of them (split between two, words are stemmed twice); sending whole records
+costs more to pickle than it saves; the records' JSON stays in the build, which the helper would
+otherwise keep waiting. Below `HELPER_FROM` files, starting a process costs more than it saves.
 """
 from __future__ import annotations
 
@@ -18,39 +18,60 @@ from pathlib import Path
 from typing import Any
 
 from kb.content.loader import FileResult, read_innovation
-from kb.search import ahead
+from kb.content.model import Innovation
+from kb.content.render import index_text
+from kb.search import ahead, indexer
+from kb.search.sections import background
 from kb.search.bulk import helper_fields
 from kb.search.schema import get_schema
 
 HELPER_FROM = 2000
 READ_CHUNK = 32  # files read by one side before the other's turn: the helper reads every other chunk
 PREPARE_BATCH = 64
-PREPARE_LEAD = 1024  # documents sent ahead of the one being indexed: the helper needs a head start (at
+PREPARE_LEAD = 1024  # records sent ahead of the one being indexed: the helper needs a head start (at
 # first nearly every word is new to stem), and the build must not wait on a pipe
 
-Texts = tuple[str | None, ...]  # one document's `helper_fields`
+PLAIN_HERE = 2  # every second record's plain texts are made in the build: the two sides then take as long
+# name and about texts, agency; the Markdown body, or its plain text and background section made already
+Item = tuple[str, str, str, str | None, str | None, str | None]
+Prepared = tuple[str, str, dict[str, ahead.Postings]]  # the body's plain text, its background; {field: postings}
+
+
+def item(innovation: Innovation, plain: str | None = None, background_text: str | None = None) -> Item:
+    """What the helper needs of a record (a few strings: cheaper to send than the record): the body if its
+    plain texts are not made yet."""
+    texts = indexer.titles_and_topics(innovation)
+    markdown = innovation.body if plain is None else None
+    return texts["name"], texts["about"], innovation.agency, markdown, plain, background_text
 
 
 class Preparer:
-    """Analyses documents' `helper_fields` (in the helper, or in the building process when it has none)."""
+    """Prepares records' ranked texts (in the helper, or in the building process when it has none)."""
 
     def __init__(self) -> None:
         schema = get_schema()
         self.fields = helper_fields(schema)
-        self.analyzers = [schema[name].analyzer for name in self.fields]
+        if sorted(self.fields) != ["about", "background", "body", "name"]:  # what `item` sends
+            raise ValueError(f"the helper prepares name, about, body and background, not {self.fields}")
+        self.analyzers = {name: schema[name].analyzer for name in self.fields}
         self._singles: dict[int, bytes] = {}
 
-    def texts(self, document: dict[str, Any]) -> Texts:
-        return tuple(v if isinstance(v := document.get(name), str) else None for name in self.fields)
+    def __call__(self, found: Item) -> Prepared:
+        name, about, agency, markdown, plain, background_text = found
+        if plain is None or background_text is None:
+            plain, background_text = plain_texts(markdown or "")
+        texts = {"name": name, "about": about, "body": indexer.body_text(agency, plain), "background": background_text}
+        return plain, background_text, {field: ahead.field_postings(self.analyzers[field], texts[field], self._singles)
+                                        for field in self.fields}
 
-    def __call__(self, texts: Texts) -> dict[str, ahead.Postings]:
-        """A document's texts -> {field: postings} (`BulkWriter`'s `_postings`)."""
-        return {name: ahead.field_postings(analyzer, text, self._singles)
-                for name, analyzer, text in zip(self.fields, self.analyzers, texts) if text is not None}
+
+def plain_texts(markdown: str) -> tuple[str, str]:
+    """A body's plain text and its background section's (`index_text`, `sections.background`)."""
+    return index_text(markdown), background(markdown)
 
 
 def preparer(setup: Any = None) -> Preparer:  # noqa: ARG001 - the helper's job signature
-    """The helper's job: a document's `Texts` -> {field: postings}."""
+    """The helper's job: an `Item` -> `Prepared`."""
     return Preparer()
 
 
@@ -90,24 +111,26 @@ def read_all(helper: ahead.Helper | None, files: list[tuple[str, str, str]],
             yield number, result
 
 
-def prepare_all(helper: ahead.Helper | None, documents: Iterator[tuple[Any, dict[str, Any]]]
-                ) -> Iterator[tuple[Any, dict[str, Any]]]:
-    """(item, document) for every (item, document) in order, the document with its `_postings`: the texts
-    sent to the helper `PREPARE_LEAD` ahead, analysed here if it has none or fails."""
-    here = Preparer()
-    pending: deque[tuple[Any, dict[str, Any]]] = deque()
-    batch: list[Texts] = []
+def prepare_all(helper: ahead.Helper | None, records: Iterator[tuple[Any, Innovation]]
+                ) -> Iterator[tuple[Any, Innovation, Prepared]]:
+    """(key, record, prepared) for every (key, record) in order: the records' items sent to the helper
+    `PREPARE_LEAD` ahead, prepared here if it has none or fails."""
+    here: Preparer | None = None
+    pending: deque[tuple[Any, Innovation, tuple[str, str] | None]] = deque()
+    batch: list[Item] = []
     sent = taken = 0
-    documents = iter(documents)
+    records = iter(records)
     exhausted = False
     while True:
         while not exhausted and len(pending) < (PREPARE_LEAD if helper is not None and not helper.failed else 1):
-            found = next(documents, None)
+            found = next(records, None)
             if found is None:
                 exhausted = True
                 break
-            pending.append(found)
-            batch.append(here.texts(found[1]))
+            made = plain_texts(found[1].body) if sent % PLAIN_HERE == 1 else None
+            pending.append((*found, made))
+            if helper is not None:
+                batch.append(item(found[1], *(made or ())))
             sent += 1
             if len(batch) == PREPARE_BATCH:
                 _send(helper, sent - len(batch), batch)
@@ -117,13 +140,15 @@ def prepare_all(helper: ahead.Helper | None, documents: Iterator[tuple[Any, dict
             batch = []
         if not pending:
             return
-        item, document = pending.popleft()
-        postings = helper.result("prepare", taken) if helper is not None else None
-        document["_postings"] = postings if postings is not None else here(here.texts(document))
+        key, innovation, made = pending.popleft()
+        prepared = helper.result("prepare", taken) if helper is not None else None
+        if prepared is None:
+            here = here or Preparer()
+            prepared = here(item(innovation, *(made or ())))
         taken += 1
-        yield item, document
+        yield key, innovation, prepared
 
 
-def _send(helper: ahead.Helper | None, first: int, batch: list[Texts]) -> None:
+def _send(helper: ahead.Helper | None, first: int, batch: list[Item]) -> None:
     if helper is not None:
         helper.send("prepare", first, batch)

@@ -30,9 +30,10 @@ BULK_LIMIT_MB = 24
 SPELLING_FILE = "spelling.json"
 
 
-def to_document(innovation: Innovation, replications: int) -> dict[str, Any]:
-    """The Whoosh document for one innovation (`innovation.body` holds its body)."""
-    names = [innovation.title, innovation.full_name or ""]
+def to_document(innovation: Innovation, replications: int, plain: str | None = None,
+                background_text: str | None = None) -> dict[str, Any]:
+    """The Whoosh document for one innovation (`innovation.body` holds its body; `plain` and
+    `background_text`: its `index_text` and `sections.background`, if made already)."""
     places = [innovation.region]
     province = regions.get_region(innovation.province_code) if innovation.province_code else None
     if province is not None and province.code != innovation.region_code:
@@ -45,19 +46,18 @@ def to_document(innovation: Innovation, replications: int) -> dict[str, Any]:
         "language": innovation.language,
         "full_name": innovation.full_name,
     }
-    plain = index_text(innovation.body)
-    # Sector labels are words people search for ("kesehatan", "pangan"): indexed with summary and tags.
-    labels = [label for s in innovation.sectors for label in vocab.sectors().get(s, ())]
+    if plain is None:
+        plain = index_text(innovation.body)
+    names = _names(innovation)
     return {
         "slug": innovation.slug,
         "content_hash": innovation.content_hash,
         "title": innovation.title,
         "summary": innovation.summary,
         "plain": plain,
-        "name": "\n".join(n for n in names if n),
-        "about": "\n".join([innovation.summary, " ".join(innovation.tags), " ".join(labels)]),
-        "body": innovation.agency + "\n" + plain,
-        "background": background(innovation.body),
+        **titles_and_topics(innovation),
+        "body": body_text(innovation.agency, plain),
+        "background": background(innovation.body) if background_text is None else background_text,
         "acronyms": acronyms.terms(acronyms.pairs(innovation.title, innovation.full_name,
                                                   [innovation.summary, plain], innovation.body), lexicon_key),
         "exact": "\n".join(names + [innovation.summary, " ".join(innovation.tags), innovation.slug]),
@@ -69,6 +69,23 @@ def to_document(innovation: Innovation, replications: int) -> dict[str, Any]:
         "facet": ",".join(f"{name}={value}" for name, values in facet_values(innovation).items() for value in values),
         "meta": meta,
     }
+
+
+def _names(innovation: Innovation) -> list[str]:
+    return [innovation.title, innovation.full_name or ""]
+
+
+def titles_and_topics(innovation: Innovation) -> dict[str, str]:
+    """The ranked `name` and `about` fields: titles, and summary, tags and sector labels."""
+    # Sector labels are words people search for ("kesehatan", "pangan"): indexed with summary and tags.
+    labels = [label for s in innovation.sectors for label in vocab.sectors().get(s, ())]
+    return {"name": "\n".join(n for n in _names(innovation) if n),
+            "about": "\n".join([innovation.summary, " ".join(innovation.tags), " ".join(labels)])}
+
+
+def body_text(agency: str, plain: str) -> str:
+    """The ranked `body` field: the agency, then the body's plain text (`index_text`)."""
+    return agency + "\n" + plain
 
 
 def create(folder: Path) -> Any:
