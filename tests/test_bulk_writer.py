@@ -11,7 +11,7 @@ from whoosh.formats import Positions
 
 from kb.publish.changes import make_plan
 from kb.publish import prepare
-from kb.search import ahead, analysis, indexer
+from kb.search import ahead, analysis, bulk, indexer
 from kb.search.bulk import BulkWriter
 
 CORPUS = Path(__file__).parent / "relevance" / "corpus"  # 60-odd real write-ups
@@ -92,21 +92,23 @@ def records() -> list:
 
 
 def test_texts_prepared_in_the_helper_write_the_same_index(records, whoosh_built, tmp_path, monkeypatch):
-    """A full build's helper (kb/publish/prepare.py) makes the bodies' plain texts and analyses the fields
-    that need Sastrawi; the index is the one Whoosh's own writer makes, also when the helper dies part-way
-    (the build prepares the rest)."""
+    """A full build's helper (kb/publish/prepare.py) makes the bodies' plain texts, analyses the fields
+    that need Sastrawi and encodes the fields kept apart (bulk.APART_FIELDS) at the end; the index is the one
+    Whoosh's own writer makes, with the buffer spilled to runs or not, and also when the helper dies part-way
+    (the build does the rest, the encoding of those fields included)."""
     monkeypatch.setattr(prepare, "PREPARE_LEAD", 12)  # as a big build does it, at this corpus's scale
     monkeypatch.setattr(prepare, "PREPARE_BATCH", 4)
     here = prepare.Preparer()
     expected = [here(prepare.item(innovation)) for innovation, _ in records]
-    for kill in (None, 20):
+    for kill, limitmb in ((None, 64), (None, 0.03), (20, 0.03)):
         analysis._stems.clear()
         helper = prepare.start({}, CORPUS)
         assert helper is not None
-        folder = tmp_path / f"kill-{kill}"
+        folder = tmp_path / f"kill-{kill}-{limitmb}"
         folder.mkdir()
         ix = indexer.create(folder)
-        writer = BulkWriter(ix)
+        writer = BulkWriter(ix, limitmb=limitmb, helper=helper)
+        assert writer.buffer.apart == set(bulk.APART_FIELDS) and writer.buffer.apart
         try:
             found = prepare.prepare_all(helper, ((count, innovation) for innovation, count in records))
             for number, (count, innovation, prepared) in enumerate(found):
@@ -115,11 +117,15 @@ def test_texts_prepared_in_the_helper_write_the_same_index(records, whoosh_built
                 writer.add_document(**indexer.to_document(innovation, count, plain, background), _postings=postings)
                 if number == kill:
                     helper._proc.kill()
+            spilled = len(writer.buffer.apart_runs)
+            writer.commit()
+            assert helper.failed == (kill is not None)
         finally:
             helper.close()
-        writer.commit()
         ix.close()
+        assert (spilled > 1) == (limitmb < 1)
         assert contents(folder) == whoosh_built
+        assert not (folder / "MAIN.tmp").exists()  # runs and the helper's files removed
 
 
 def test_the_helper_does_each_job_in_order(tmp_path):
@@ -136,8 +142,10 @@ def test_the_helper_does_each_job_in_order(tmp_path):
     analyse = ahead.analyser([True, False])
     for number, fields in zip((10, 11, 12), texts + texts[:1]):
         assert found[number] == analyse(fields)
-    assert found[10][0][1][:2] == ("daya", 1)  # "memberdayakan" stemmed in the stemmed field
-    assert ("simpadupmi", 1) in [p[:2] for p in found[10][1]]  # and not in the other
+    stemmed, plain = ({t: f for t, f in zip(words.split("\n"), freqs)} for words, freqs, _, _ in found[10])
+    assert stemmed["daya"] == 1  # "memberdayakan" stemmed in the stemmed field
+    assert plain["simpadupmi"] == 1 and "daya" not in plain  # and not in the other
+    assert found[11][1] == ahead.NO_POSTINGS  # no text: no postings
     assert helper.result("analyse", 13) is None  # stopped: the caller does the work
 
 

@@ -220,7 +220,7 @@ def _build(plan: Plan, index_dir: Path, previous: records.RecordsFile | None, pr
 def _write(plan: Plan, ix, rw: records.RecordsWriter, progress: Progress | None) -> None:  # noqa: ANN001
     """Every planned record into the index and the records file. A full build fills a new, empty index
     with the bulk writer (kb/search/bulk.py); an incremental one updates documents with Whoosh's own."""
-    writer = indexer.bulk_writer(ix) if plan.full else ix.writer(limitmb=indexer.WRITER_LIMIT_MB)
+    writer = indexer.bulk_writer(ix, plan.helper) if plan.full else ix.writer(limitmb=indexer.WRITER_LIMIT_MB)
     try:
         for slug in plan.removed:
             writer.delete_by_term("slug", slug)

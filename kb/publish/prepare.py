@@ -31,7 +31,7 @@ PREPARE_BATCH = 64
 PREPARE_LEAD = 1024  # records sent ahead of the one being indexed: the helper needs a head start (at
 # first nearly every word is new to stem), and the build must not wait on a pipe
 
-PLAIN_HERE = 2  # every second record's plain texts are made in the build: the two sides then take as long
+PLAIN_HERE = 3  # every how many records' plain texts are made in the build rather than the helper (0: none)
 # name and about texts, agency; the Markdown body, or its plain text and background section made already
 Item = tuple[str, str, str, str | None, str | None, str | None]
 Prepared = tuple[str, str, dict[str, ahead.Postings]]  # the body's plain text, its background; {field: postings}
@@ -54,14 +54,13 @@ class Preparer:
         if sorted(self.fields) != ["about", "background", "body", "name"]:  # what `item` sends
             raise ValueError(f"the helper prepares name, about, body and background, not {self.fields}")
         self.analyzers = {name: schema[name].analyzer for name in self.fields}
-        self._singles: dict[int, bytes] = {}
 
     def __call__(self, found: Item) -> Prepared:
         name, about, agency, markdown, plain, background_text = found
         if plain is None or background_text is None:
             plain, background_text = plain_texts(markdown or "")
         texts = {"name": name, "about": about, "body": indexer.body_text(agency, plain), "background": background_text}
-        return plain, background_text, {field: ahead.field_postings(self.analyzers[field], texts[field], self._singles)
+        return plain, background_text, {field: ahead.field_postings(self.analyzers[field], texts[field])
                                         for field in self.fields}
 
 
@@ -84,7 +83,8 @@ def reader(setup: tuple[dict[str, str], str]) -> Callable[[tuple[str, str]], Fil
 def start(award_keys: dict[str, str], root: Path) -> ahead.Helper | None:
     """A helper for a full build of the folder `root`."""
     return ahead.start({"read": ("kb.publish.prepare:reader", (dict(award_keys), str(root))),
-                        "prepare": ("kb.publish.prepare:preparer", None)})
+                        "prepare": ("kb.publish.prepare:preparer", None),
+                        "encode": ("kb.search.bulk:encoder", None)})
 
 
 def read_all(helper: ahead.Helper | None, files: list[tuple[str, str, str]],
@@ -127,7 +127,7 @@ def prepare_all(helper: ahead.Helper | None, records: Iterator[tuple[Any, Innova
             if found is None:
                 exhausted = True
                 break
-            made = plain_texts(found[1].body) if sent % PLAIN_HERE == 1 else None
+            made = plain_texts(found[1].body) if PLAIN_HERE and sent % PLAIN_HERE == 1 else None
             pending.append((*found, made))
             if helper is not None:
                 batch.append(item(found[1], *(made or ())))

@@ -27,6 +27,7 @@ import subprocess
 import sys
 import threading
 import time
+from array import array
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
@@ -41,31 +42,57 @@ _ROOT = Path(__file__).resolve().parent.parent.parent  # the folder holding the 
 # Seconds without any answer after which a helper is taken for hung (it answers a batch in well under one).
 PATIENCE = 120.0
 _ENCODE = Positions().encode  # the encoding does not depend on the field's boost
+_DECODE = Positions().decode_positions
 
-Postings = list[tuple[str, int, bytes]]  # (term, frequency, encoded positions) of one field
+# One field's postings in document order: its terms joined by newlines, each term's frequency, the
+# position of each term occurring once, and the encoded positions of each term occurring more than once.
+# Compact because a build sends every document's postings from the helper: as (term, frequency, bytes)
+# tuples, unpickling them took the building process longer than indexing them.
+Postings = tuple[str, array, array, list[bytes]]
 Jobs = dict[str, tuple[str, Any]]  # job name -> ("module:function", setup): function(setup) does one item
+NO_POSTINGS: Postings = ("", array("I"), array("I"), [])
 
 
-def field_postings(analyzer: IndonesianAnalyzer, text: str, singles: dict[int, bytes]) -> Postings:
+def field_postings(analyzer: IndonesianAnalyzer, text: str) -> Postings:
     """The postings of one text field, as Whoosh's Positions format makes them from the analyzer's
-    tokens. `singles`: encodings of lone positions already made (most terms occur once)."""
-    out = []
+    tokens (analysis has no newline in a term)."""
+    terms = []
+    freqs = array("I")
+    lone = array("I")
+    repeated = []
     for term, poslist in analyzer.positions(text).items():
+        terms.append(term)
+        freqs.append(len(poslist))
         if len(poslist) == 1:
-            vbytes = singles.get(poslist[0])
-            if vbytes is None:
-                vbytes = singles[poslist[0]] = _ENCODE(poslist)
+            lone.append(poslist[0])
         else:
-            vbytes = _ENCODE(poslist)
-        out.append((term, len(poslist), vbytes))
-    return out
+            repeated.append(_ENCODE(poslist))
+    return "\n".join(terms), freqs, lone, repeated
+
+
+def pack_postings(postings: list[tuple[str, int, bytes]]) -> Postings:
+    """(term, frequency, encoded positions) tuples (Whoosh's `word_values`) as `Postings`."""
+    if not postings:
+        return NO_POSTINGS
+    lone = array("I")
+    repeated = []
+    for _, freq, vbytes in postings:
+        if freq == 1:
+            lone.append(_DECODE(vbytes)[0])
+        else:
+            repeated.append(vbytes)
+    return "\n".join(t for t, _, _ in postings), array("I", (f for _, f, _ in postings)), lone, repeated
+
+
+def encode_single(position: int) -> bytes:
+    """The encoded positions of a term occurring once, at `position`."""
+    return _ENCODE([position])
 
 
 def analyser(stemming: list[bool]) -> Callable[[tuple[str | None, ...]], list[Postings]]:
     """A job: one document's texts (None: no such field) -> each field's postings, with these analyzers."""
     analyzers = [IndonesianAnalyzer(s) for s in stemming]
-    singles: dict[int, bytes] = {}
-    return lambda texts: [field_postings(a, t, singles) if t is not None else [] for a, t in zip(analyzers, texts)]
+    return lambda texts: [field_postings(a, t) if t is not None else NO_POSTINGS for a, t in zip(analyzers, texts)]
 
 
 class Helper:
@@ -89,9 +116,11 @@ class Helper:
         if not self.failed:
             self._outbox.put((job, first, items))
 
-    def result(self, job: str, number: int) -> Any | None:
+    def result(self, job: str, number: int, patience: float | None = PATIENCE) -> Any | None:
         """The result for item `number` of `job`, waiting for it if need be (results for earlier items not
-        taken are dropped); None when the helper has failed (it is stopped: do the work here from now on)."""
+        taken are dropped); None when the helper has failed (it is stopped: do the work here from now on).
+        `patience`: seconds without an answer after which the helper is taken for hung (None: wait while it
+        runs, for a job that takes long by nature)."""
         if self.failed:
             return None
         found = self._received.pop((job, number), None)
@@ -100,7 +129,7 @@ class Helper:
             try:
                 done, first, results = self._inbox.get(timeout=0.5)
             except queue.Empty:
-                if self._proc.poll() is not None or time.monotonic() - last_answer > PATIENCE:
+                if self._proc.poll() is not None or (patience is not None and time.monotonic() - last_answer > patience):
                     log.warning("the build's helper process stopped answering; going on without it")
                     self.close()
                     return None

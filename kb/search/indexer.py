@@ -93,9 +93,10 @@ def create(folder: Path) -> Any:
     return whoosh_index.create_in(str(folder), get_schema())
 
 
-def bulk_writer(ix: Any) -> BulkWriter:
-    """The writer for a full build into the new, empty index `ix` (one segment, as Whoosh would write it)."""
-    return BulkWriter(ix, limitmb=BULK_LIMIT_MB)
+def bulk_writer(ix: Any, helper: Any = None) -> BulkWriter:
+    """The writer for a full build into the new, empty index `ix` (one segment, as Whoosh would write it);
+    `helper`: the build's helper process (kb.search.ahead), which then writes part of the segment."""
+    return BulkWriter(ix, limitmb=BULK_LIMIT_MB, helper=helper)
 
 
 SEGMENT_SPELLING = "spelling-{}.json"  # one per Whoosh segment: as immutable as the segment itself
