@@ -1,7 +1,8 @@
 """A full build in two processes: a helper (kb.search.ahead) reads and checks part of the files while the
-build reads the rest, then prepares each record's ranked text for indexing - the body's plain text, and
-the postings of the fields that need Sastrawi (the slowest part of indexing) - while the build does
-everything else.
+build reads the rest, then prepares each record's ranked text for indexing - the body's plain text (when
+the build is the busier side), and the postings of the fields that need Sastrawi (the slowest part of
+indexing) - while the build does everything else. At the end it also encodes the body's postings into the
+segment (kb.search.bulk, `APART_FIELDS`).
 
 Everything the helper does needs nothing but a file or a text, and gives what the building process would
 make itself (`Preparer` is the same in both); if the helper fails, the build does the rest alone. The
@@ -12,6 +13,7 @@ otherwise keep waiting. Below `HELPER_FROM` files, starting a process costs more
 """
 from __future__ import annotations
 
+import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -31,7 +33,11 @@ PREPARE_BATCH = 64
 PREPARE_LEAD = 1024  # records sent ahead of the one being indexed: the helper needs a head start (at
 # first nearly every word is new to stem), and the build must not wait on a pipe
 
-PLAIN_HERE = 3  # every how many records' plain texts are made in the build rather than the helper (0: none)
+# The bodies' plain texts (Markdown to text: needs nothing but the body) are made by whichever side has time:
+# the helper, unless it kept the build waiting for a result, after which the build makes the next batch's.
+# At 10 000 write-ups the helper is the slower side (nearly every word is new to stem); at 100 000 the build
+# is (its records file, columns and own fields grow with the catalogue). A fixed share fitted one or the other.
+WAITED = 0.002  # seconds: a result already received is taken in microseconds
 # name and about texts, agency; the Markdown body, or its plain text and background section made already
 Item = tuple[str, str, str, str | None, str | None, str | None]
 Prepared = tuple[str, str, dict[str, ahead.Postings]]  # the body's plain text, its background; {field: postings}
@@ -119,6 +125,7 @@ def prepare_all(helper: ahead.Helper | None, records: Iterator[tuple[Any, Innova
     pending: deque[tuple[Any, Innovation, tuple[str, str] | None]] = deque()
     batch: list[Item] = []
     sent = taken = 0
+    plain_here = 0  # records whose plain texts the build makes, from the next one sent
     records = iter(records)
     exhausted = False
     while True:
@@ -127,7 +134,10 @@ def prepare_all(helper: ahead.Helper | None, records: Iterator[tuple[Any, Innova
             if found is None:
                 exhausted = True
                 break
-            made = plain_texts(found[1].body) if PLAIN_HERE and sent % PLAIN_HERE == 1 else None
+            made = None
+            if plain_here:
+                made = plain_texts(found[1].body)
+                plain_here -= 1
             pending.append((*found, made))
             if helper is not None:
                 batch.append(item(found[1], *(made or ())))
@@ -141,7 +151,12 @@ def prepare_all(helper: ahead.Helper | None, records: Iterator[tuple[Any, Innova
         if not pending:
             return
         key, innovation, made = pending.popleft()
-        prepared = helper.result("prepare", taken) if helper is not None else None
+        prepared = None
+        if helper is not None:
+            started = time.perf_counter()
+            prepared = helper.result("prepare", taken)
+            if time.perf_counter() - started > WAITED:
+                plain_here = PREPARE_BATCH
         if prepared is None:
             here = here or Preparer()
             prepared = here(item(innovation, *(made or ())))
