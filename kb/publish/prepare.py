@@ -23,9 +23,9 @@ from kb.content.loader import FileResult, read_innovation
 from kb.content.model import Innovation
 from kb.content.render import index_text
 from kb.search import ahead, indexer
-from kb.search.sections import background
 from kb.search.bulk import helper_fields
 from kb.search.schema import get_schema
+from kb.search.sections import background
 
 HELPER_FROM = 2000
 READ_CHUNK = 32  # files read by one side before the other's turn: the helper reads every other chunk
