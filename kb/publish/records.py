@@ -429,6 +429,15 @@ class RecordsFile:
         return (conn.execute("SELECT COUNT(*) FROM main.hidden").fetchone()[0],
                 conn.execute("SELECT COUNT(*) FROM base.innovation").fetchone()[0])
 
+    def overlay_changes(self) -> tuple[list[str], list[str]] | None:
+        """For an overlay: (slugs of the base's records it hides, slugs of the records it holds), i.e. what
+        differs from its base; None for a full file."""
+        if not self.is_overlay:
+            return None
+        conn = self._conn()
+        return ([slug for slug, in conn.execute("SELECT slug FROM main.hidden ORDER BY slug")],
+                [slug for slug, in conn.execute("SELECT slug FROM main.innovation ORDER BY slug")])
+
     def _rows(self, sql: str, args: Iterable[Any] = ()) -> list[tuple]:
         return self._conn().execute(sql, tuple(args)).fetchall()
 

@@ -86,6 +86,31 @@ class Link:
         return self.region_code.split(".")[0] if self.region_code else None
 
 
+@dataclass(frozen=True, slots=True)
+class Parts:
+    """What one record adds to a snapshot: its entry, the replications it lists, and the one it claims to be
+    (`replicated_from`). Depends on that record alone."""
+
+    entry: Entry
+    links: tuple[Link, ...]
+    claim: Link | None
+
+    @classmethod
+    def of(cls, inn: Innovation) -> Parts:
+        links = tuple(Link(inn.slug, rep.region, rep.region_code, rep.innovation, rep.year, rep.status,
+                           tuple(rep.mechanism), rep.proof, rep.agency, rep.changes, rep.results, rep.source)
+                      for rep in inn.replications)
+        claim = None
+        if inn.replicated_from:
+            d = inn.replicated_from_details
+            claim = Link(inn.replicated_from, inn.region, inn.region_code, inn.slug,
+                         (d.year if d else None) or inn.year, d.status if d else None,
+                         tuple(d.mechanism) if d else (), d.proof if d else None, inn.agency,
+                         d.changes if d else None, d.results if d else None, d.source if d else None,
+                         "replica")
+        return cls(Entry.of(inn), links, claim)
+
+
 @dataclass
 class Snapshot:
     """Every entry by slug and every link, ordered by original, then year."""
@@ -105,21 +130,21 @@ class Snapshot:
     @classmethod
     def build(cls, innovations: Iterable[Innovation]) -> Snapshot:
         """From published records (read once; only the compact entries and links are kept)."""
+        return cls.from_parts({inn.slug: Parts.of(inn) for inn in innovations})
+
+    @classmethod
+    def from_parts(cls, parts: dict[str, Parts]) -> Snapshot:
+        """From every published record's `Parts`: a new generation reuses the parts of the records it shares
+        with an earlier one, and only this merge runs again (it needs every record)."""
         entries: dict[str, Entry] = {}
         links: list[Link] = []
         claims: list[Link] = []  # what replicas' write-ups say
-        for inn in innovations:
-            entries[inn.slug] = Entry.of(inn)
-            for rep in inn.replications:
-                links.append(Link(inn.slug, rep.region, rep.region_code, rep.innovation, rep.year, rep.status,
-                                  tuple(rep.mechanism), rep.proof, rep.agency, rep.changes, rep.results, rep.source))
-            if inn.replicated_from:
-                d = inn.replicated_from_details
-                claims.append(Link(inn.replicated_from, inn.region, inn.region_code, inn.slug,
-                                   (d.year if d else None) or inn.year, d.status if d else None,
-                                   tuple(d.mechanism) if d else (), d.proof if d else None, inn.agency,
-                                   d.changes if d else None, d.results if d else None, d.source if d else None,
-                                   "replica"))
+        for slug in sorted(parts):
+            part = parts[slug]
+            entries[slug] = part.entry
+            links.extend(part.links)
+            if part.claim is not None:
+                claims.append(part.claim)
         listed = {(link.origin, link.replica): n for n, link in enumerate(links) if link.replica}
         for claim in claims:
             if claim.origin not in entries:
