@@ -74,7 +74,8 @@ class BulkWriter(SegmentWriter):
     there is nothing to update, and Whoosh's merge policy, finding no segment, merges nothing).
 
     A document may come with `_postings`: {field: postings} of `helper_fields`, made by
-    `ahead.field_postings` elsewhere (the same postings this writer would make)."""
+    `ahead.field_postings` elsewhere (the same postings this writer would make). `helper`: the build's helper
+    process (kb.publish.prepare), which then encodes the `APART_FIELDS` while this process writes the rest."""
 
     def __init__(self, ix: Any, limitmb: float = 64, helper: ahead.Helper | None = None) -> None:
         super().__init__(ix, limitmb=1)  # Whoosh's own pool stays empty
