@@ -68,8 +68,13 @@ def test_innovations_list_and_detail(client, spec):
     check(spec, "InnovationList", listing)
     assert listing["total"] == 3 and len(listing["results"]) == 2
     assert listing["results"][0]["slug"] == "simpadu-banyuwangi"  # newest first by default
+    second = client.get("/api/v1/innovations?per_page=2&page=2").get_json()
+    assert second["total"] == 3 and [r["slug"] for r in second["results"]] == [
+        r["slug"] for r in client.get("/api/v1/innovations?per_page=3").get_json()["results"]][2:]
+    beyond = client.get("/api/v1/innovations?per_page=2&page=5").get_json()
+    assert beyond["total"] == 3 and beyond["results"] == []  # the total counts every match, not the page
     filtered = client.get("/api/v1/innovations?sector=pemberdayaan-masyarakat-desa").get_json()
-    assert [r["slug"] for r in filtered["results"]] == ["klinik-bumdesa"]
+    assert [r["slug"] for r in filtered["results"]] == ["klinik-bumdesa"] and filtered["total"] == 1
     detail = client.get("/api/v1/innovations/simpadu-pmi").get_json()
     check(spec, "Innovation", detail)
     assert detail["full_name"].startswith("Sarana Informasi")

@@ -352,17 +352,22 @@ class SearchIndex:
     def matching_slugs(self, query: str = "", filters: Mapping[str, list[str]] | None = None,
                        sort: str = "relevance", limit: int = MAX_RESULT_WINDOW) -> list[str]:
         """Every matching slug in result order (up to `limit`), without snippets or facets: for exports."""
-        return self._recovering(lambda: self._matching_slugs(query, filters, sort, limit))
+        return self.matching(query, filters, sort, limit)[1]
 
-    def _matching_slugs(self, query: str, filters: Mapping[str, list[str]] | None, sort: str,
-                        limit: int) -> list[str]:
+    def matching(self, query: str = "", filters: Mapping[str, list[str]] | None = None,
+                 sort: str = "relevance", limit: int = MAX_RESULT_WINDOW) -> tuple[int, list[str]]:
+        """(how many match in all, the first `limit` matching slugs in result order)."""
+        return self._recovering(lambda: self._matching(query, filters, sort, limit))
+
+    def _matching(self, query: str, filters: Mapping[str, list[str]] | None, sort: str,
+                  limit: int) -> tuple[int, list[str]]:
         query, filters, sort = self._normalize(query, filters, sort)
         state = self._current()
         if state is None:
-            return []
+            return 0, []
         run = self._resolve(query, filters, state)
         ranked, _ = self._ranked(state, run, sort, min(limit, MAX_RESULT_WINDOW))
-        return [state.searcher.stored_fields(docnum)["slug"] for docnum, _ in ranked]
+        return run.visible.bit_count(), [state.searcher.stored_fields(docnum)["slug"] for docnum, _ in ranked]
 
     @staticmethod
     def _normalize(query: str, filters: Mapping[str, list[str]] | None,

@@ -43,10 +43,10 @@ def suggest() -> Response:
     return jsonify({"query": q, "suggestions": search_index().complete(q)})
 
 
-def _matching_slugs(paged: bool = True) -> tuple[list[str], SearchParams]:
-    """Slugs of the whole catalogue or of the current query and filters, in result order (exports:
-    `paged=False`, every match up to the result window, whatever `page` and `per_page` say)."""
-    params = parse_search(request.args, allow_per_page=True, paged=paged)
+def _matching_slugs() -> tuple[list[str], SearchParams]:
+    """Slugs of the whole catalogue or of the current query and filters, in result order, for exports: every
+    match up to the result window, whatever `page` and `per_page` say."""
+    params = parse_search(request.args, allow_per_page=True, paged=False)
     sort = params.sort if params.q or request.args.get("sort") else "newest"
     return search_index().matching_slugs(params.q, filters=params.filters, sort=sort), params
 
@@ -58,10 +58,13 @@ def _rows(slugs: list[str], rec: RecordsFile | None = None) -> list[dict]:
 
 @bp.get("/v1/innovations")
 def innovations() -> Response:
-    slugs, params = _matching_slugs()
+    params = parse_search(request.args, allow_per_page=True)
+    sort = params.sort if params.q or request.args.get("sort") else "newest"
     start = (params.page - 1) * params.per_page
-    return jsonify({"total": len(slugs), "page": params.page, "per_page": params.per_page,
-                    "results": _rows(slugs[start: start + params.per_page])})
+    total, slugs = search_index().matching(params.q, filters=params.filters, sort=sort,
+                                           limit=start + params.per_page)
+    return jsonify({"total": total, "page": params.page, "per_page": params.per_page,
+                    "results": _rows(slugs[start:])})
 
 
 @bp.get("/v1/innovations/<slug>")
@@ -116,7 +119,7 @@ def _download(chunks: Iterator[str], mimetype: str, filename: str) -> Response:
 
 @bp.get("/v1/export.json")
 def export_json() -> Response:
-    slugs = _matching_slugs(paged=False)[0]
+    slugs = _matching_slugs()[0]
 
     def chunks() -> Iterator[str]:
         yield f'{{"total": {len(slugs)}, "results": ['
@@ -132,7 +135,7 @@ def export_json() -> Response:
 
 @bp.get("/v1/export.csv")
 def export_csv() -> Response:
-    slugs = _matching_slugs(paged=False)[0]
+    slugs = _matching_slugs()[0]
 
     def chunks() -> Iterator[str]:
         buffer = io.StringIO()
